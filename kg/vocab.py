@@ -1,0 +1,103 @@
+"""RDF vocabularies: our own namespace (mirrors ``ontology/legalkg.ttl``) and ELI.
+
+``_fail = True`` makes a typo such as ``LKG.establishdBy`` an error instead of a new IRI.
+A test keeps :class:`LKG` and the ontology file equal both ways.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/legalkg/"
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+ITYPE = Namespace(BASE + "ontology/instrument-type/")
+IKIND = Namespace(BASE + "ontology/institution-kind/")
+
+
+class LKG(DefinedNamespace):
+    """legalkg ontology terms."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Document: URIRef
+    Paragraph: URIRef
+    Mention: URIRef
+    ExtractionRun: URIRef
+    LegalInstrument: URIRef
+    Article: URIRef
+    Institution: URIRef
+    Post: URIRef
+    Establishment: URIRef
+    Abolition: URIRef
+    Replacement: URIRef
+    Renaming: URIRef
+    Merger: URIRef
+    Reorganisation: URIRef
+    TreatyAction: URIRef
+    InstrumentTypeScheme: URIRef
+    InstitutionKindScheme: URIRef
+
+    # provenance
+    document: URIRef  # Paragraph -> Document
+    paragraphNumber: URIRef  # Paragraph -> xsd:string ("157"; "0" = before the first number)
+    paragraphIndex: URIRef  # Paragraph -> xsd:integer (order in the document)
+    inParagraph: URIRef  # Mention -> Paragraph
+    startOffset: URIRef  # Mention/Paragraph -> xsd:integer, into the original text
+    endOffset: URIRef
+    snippet: URIRef  # Mention -> verbatim original text
+    denotes: URIRef  # Mention -> the entity it names
+    evidence: URIRef  # event / fact node -> Mention that states it
+    fileName: URIRef
+    sha256: URIRef
+    symbol: URIRef  # UN document symbol when the text states it
+    toolVersion: URIRef
+
+    # instruments
+    typeCode: URIRef  # LegalInstrument -> xsd:string code (decree, law, ...)
+    periodStart: URIRef  # xsd:gYear
+    periodEnd: URIRef
+    approves: URIRef  # LegalInstrument -> LegalInstrument
+    replaces: URIRef  # LegalInstrument|Institution -> same class
+    articleNumber: URIRef  # Article -> xsd:string
+    cites: URIRef  # Paragraph -> LegalInstrument|Article
+
+    # institutions
+    institutionKind: URIRef  # Institution -> skos:Concept
+    establishedBy: URIRef  # Institution -> LegalInstrument (shortcut of an Establishment)
+    establishedOn: URIRef  # Institution -> date typed by precision
+    abolishedBy: URIRef
+    subordinateTo: URIRef  # Institution -> Institution|Post
+    renamedFrom: URIRef  # Institution -> Institution (its earlier name)
+    mergedInto: URIRef
+    planned: URIRef  # Establishment -> xsd:boolean (creation only envisaged)
+
+    # events
+    legalBasis: URIRef  # ChangeEvent|TreatyAction -> LegalInstrument
+    date: URIRef  # event -> date typed by precision
+    treaty: URIRef  # TreatyAction -> LegalInstrument
+    actionKind: URIRef  # TreatyAction -> "ratification" | "accession" | "signature"
+
+
+class ELI(DefinedNamespace):
+    """The European Legislation Identifier ontology terms legalkg uses."""
+
+    _NS = Namespace("http://data.europa.eu/eli/ontology#")
+    _fail = True
+
+    LegalResource: URIRef
+    LegalResourceSubdivision: URIRef
+    type_document: URIRef
+    date_document: URIRef
+    passed_by: URIRef
+    number: URIRef
+    title: URIRef
+    has_part: URIRef
+    is_part_of: URIRef
+    cites: URIRef
+    amends: URIRef
+    repeals: URIRef
+    based_on: URIRef
