@@ -66,12 +66,153 @@ def _root() -> None:
 
 
 @app.command()
+def build(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files (.txt, .docx, .html) or directories. Default: the bundled sample."),
+    ] = None,
+    out_dir: OutDir = Path("out"),
+    timestamp: Annotated[
+        str | None,
+        typer.Option(help="Record this ISO time as the extraction run's start (omitted by default "
+                     "so that builds are byte-identical)."),
+    ] = None,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Extract instruments, institutions and relations into OUT/graph.ttl and OUT/store.
+
+    Validates the graph with the SHACL shapes; exits 1 when it does not conform.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from kg.build import build as run_build
+    from kg.resources import corpus_dir
+
+    inputs = paths or [corpus_dir()]
+    with Progress(
+        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err, disable=quiet, transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        summary = run_build(inputs, out_dir, progress=progress, timestamp=timestamp,
+                            validate=not no_validate)
+    for d in summary.diagnostics:
+        where = f" ({d.doc_id}" + (f" ¶{d.para}" if d.para else "") + ")" if d.doc_id else ""
+        if d.level != "info" or not quiet:
+            err.print(f"{d.level}: {d.message}{where}", markup=False, highlight=False)
+    if not quiet:
+        table = Table(title="legalkg build", show_header=False)
+        table.add_row("documents", str(summary.documents))
+        table.add_row("paragraphs", str(summary.paragraphs))
+        for kind, n in sorted(summary.facts.items()):
+            table.add_row(kind, str(n))
+        table.add_row("triples", str(summary.triples))
+        if summary.conforms is not None:
+            verdict = "conforms" if summary.conforms else "does NOT conform"
+            table.add_row("SHACL", f"{verdict} ({summary.violations} violations, "
+                                   f"{summary.warnings} warnings; see {summary.out_dir}/validation.txt)")
+        table.add_row("graph", str(summary.graph_path))
+        table.add_row("store", str(summary.store_path))
+        table.add_row("time", f"{summary.seconds:.1f} s")
+        out.print(table)
+    if summary.conforms is False:
+        raise typer.Exit(1)
+
+
+@app.command()
 def version() -> None:
     """Print the legalkg version."""
     from kg import __version__
 
     out.print(__version__)
 
+
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    """Turn ``KEY=VALUE`` strings into a dict (the value may contain ``=``)."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"--param expects KEY=VALUE, got {pair!r}")
+        params[key.strip()] = value
+    return params
+
+
+def _print_rows(rows: list[dict[str, str]], columns: list[str], fmt: str) -> None:
+    """Print query rows as a rich table, CSV, TSV or a JSON array of objects."""
+    import csv
+    import json
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([row.get(c, "") for c in columns] for row in rows)
+    else:
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*(row.get(c, "") for c in columns))
+        out.print(table)
+        out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="Query name (see --list) or a .rq file.")] = None,
+    store: StoreDir = Path("out/store"),
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Bind a parameter: KEY=VALUE (repeatable)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: table, csv, tsv or json.")
+    ] = "table",
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="Run on this SPARQL query URL instead.")
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+) -> None:
+    """Run a named SPARQL query on the store (or a remote endpoint) and print the rows."""
+    from kg.queries import list_queries, run_query
+
+    if fmt not in QUERY_FORMATS:
+        raise fail(f"unknown --format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
+    if list_:
+        rows = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "params": ", ".join(
+                    f"{p.name}={p.example}" if p.example else p.name for p in q.params
+                ),
+                "description": q.description,
+            }
+            for q in list_queries()
+        ]
+        _print_rows(rows, ["name", "title", "params", "description"], fmt)
+        return
+    if name is None:
+        raise fail("give a query NAME; run `legalkg query --list` to see them")
+    params = _parse_params(param or [])
+    if endpoint is not None:
+        rows = run_query(name, params, endpoint=endpoint)
+    else:
+        rows = run_query(name, params, store=store)
+    _print_rows(rows, rows.columns, fmt)
 
 
 def main() -> None:

@@ -194,3 +194,4 @@ class DocumentResult:
     mentions: tuple[Mention, ...]
     relations: tuple[Relation, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    paragraph_offsets: tuple[tuple[int, int], ...] = ()  # original-text span of each paragraph

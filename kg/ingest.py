@@ -1,0 +1,338 @@
+"""Input files -> :class:`~kg.records.Document` (decoding, .docx and .html text).
+
+``Document.text`` is "the original text" every offset in the pipeline points into: the decoded
+file with line breaks unified (``\\r\\n`` and ``\\r`` become ``\\n``) and, for .docx/.html, the
+extracted visible text.  ``Document.sha256`` is the hash of the raw bytes on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import zipfile
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import InputError
+from .records import Diagnostic, Document
+
+SUPPORTED = (".txt", ".docx", ".html", ".htm")
+
+_KINDS = ", ".join(SUPPORTED[:-1]) + " or " + SUPPORTED[-1]
+
+# Magic numbers of files that are certainly not text: what they are and what to do.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF file; convert it to text first, e.g. with `pdftotext -layout FILE out.txt`"),
+    (b"\x89PNG", "a PNG image; give a text file"),
+    (b"\xff\xd8\xff", "a JPEG image; give a text file"),
+    (b"GIF8", "a GIF image; give a text file"),
+    (b"II*\x00", "a TIFF image; give a text file"),
+    (b"MM\x00*", "a TIFF image; give a text file"),
+    (b"PK\x03\x04", "a zip archive (a .docx?); give it the .docx extension or unzip it"),
+    (b"\xd0\xcf\x11\xe0", "an old binary Office file (.doc); save it as .docx or UTF-8 text"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+# Control characters that never occur in text (tab, LF, FF, CR, ESC-free range).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def collect_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand directories into the supported files they hold, sorted by file name.
+
+    Directories are read one level deep; every file left out gets an ``info`` diagnostic.
+    """
+    found: dict[Path, None] = {}
+    notes: list[Diagnostic] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or directory: {path}; check the path")
+        if path.is_dir():
+            kept = 0
+            for child in sorted(path.iterdir(), key=lambda p: p.name):
+                if child.is_dir():
+                    notes.append(Diagnostic("info", f"skipped {child}: directory (not read)"))
+                elif child.suffix.lower() in SUPPORTED:
+                    found.setdefault(child.resolve(), None)
+                    kept += 1
+                else:
+                    kind = child.suffix.lower() or "without extension"
+                    notes.append(Diagnostic("info", f"skipped {child}: unsupported type {kind}"))
+            if not kept:
+                raise InputError(
+                    f"no {_KINDS} file in directory {path}; put the reports there or name files"
+                )
+        else:
+            _check_supported(path)
+            found.setdefault(path.resolve(), None)
+    files = sorted(found, key=lambda p: (p.name, str(p)))
+    for a, b in itertools.pairwise(files):
+        if a.name == b.name:
+            raise InputError(
+                f"two inputs have the same file name {a.name} ({a} and {b}); document ids are "
+                "file names and must be unique, so rename one"
+            )
+    return files, notes
+
+
+def _check_supported(path: Path) -> None:
+    """Raise :class:`InputError` unless ``path`` has a supported extension."""
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED:
+        return
+    if suffix == ".pdf":
+        raise InputError(
+            f"cannot read PDF {path}: convert it to text first, e.g. with "
+            f"`pdftotext -layout {path} {path.with_suffix('.txt')}`, and give the .txt file"
+        )
+    kind = suffix or "without extension"
+    raise InputError(f"unsupported file type {kind}: {path}; give a {_KINDS} file")
+
+
+def read_document(path: Path, max_bytes: int = 50_000_000) -> Document:
+    """Read and decode one input file; ``doc_id`` is the file name."""
+    _check_supported(path)
+    raw = _read_bytes(path, max_bytes)
+    doc_id = path.name
+    notices: list[Diagnostic] = []
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        text, encoding = _docx_text(path, raw, max_bytes), "docx"
+    else:
+        _check_binary(path, raw)
+        text, encoding = _decode(path, raw)
+        if encoding == "windows-1256":
+            notices.append(Diagnostic("info", "decoded as Windows-1256", doc_id))
+        if suffix in (".html", ".htm"):
+            text = html_text(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{path} has no text (empty or only whitespace); give a non-empty file")
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        path=path,
+        encoding=encoding,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        notices=tuple(notices),
+    )
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """Read the raw bytes, refusing missing, unreadable, non-regular and too large files."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"no such file or directory: {path}; check the path") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a file; name a {_KINDS} file")
+    if size > max_bytes:
+        raise InputError(
+            f"{path} is {size:,} bytes, larger than the limit of {max_bytes:,} bytes; split it "
+            "into smaller files (e.g. one per report chapter) or raise the limit"
+        )
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}; check the file") from None
+
+
+def _check_binary(path: Path, raw: bytes) -> None:
+    """Raise :class:`InputError` for images, PDFs, archives and other non-text bytes."""
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise InputError(f"{path} is not text but {what}")
+    if any(raw.startswith(bom) for bom, enc in _BOMS if enc.startswith("utf-16")):
+        return
+    if b"\x00" in raw:
+        raise InputError(
+            f"{path} contains binary data (NUL bytes); give a text file (UTF-16 needs a byte "
+            "order mark, or save it as UTF-8)"
+        )
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    """Decode UTF-8/UTF-16 with BOM, UTF-8, else plausibly Arabic Windows-1256."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                break
+            return text.removeprefix("\ufeff"), encoding
+    else:
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text = raw.decode("cp1256", errors="replace")
+            if _plausibly_arabic(text):
+                return text, "windows-1256"
+    raise InputError(
+        f"cannot decode {path}: not UTF-8, UTF-16 or Windows-1256 text; save it as UTF-8"
+    )
+
+
+def _plausibly_arabic(text: str) -> bool:
+    """Tell whether a Windows-1256 decoding looks like Arabic prose, not mojibake."""
+    if "\ufffd" in text or _CONTROL.search(text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    arabic = sum(1 for ch in letters if "\u0621" <= ch <= "\u064a")
+    latin_extended = sum(1 for ch in letters if "\u00c0" <= ch <= "\u00ff")
+    return arabic >= 0.5 * len(letters) and latin_extended <= 0.05 * len(letters)
+
+
+def _docx_text(path: Path, raw: bytes, max_bytes: int) -> str:
+    """Return the paragraphs and table cells of a .docx, in document order, one per line."""
+    import io
+
+    from docx import Document as open_docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    bad = f"{path} is not a valid .docx (zip) file; open it in a word processor and save as .docx"
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if "word/document.xml" not in archive.namelist():
+                raise InputError(bad)
+    except zipfile.BadZipFile:
+        raise InputError(bad) from None
+    if unpacked > 10 * max_bytes:
+        raise InputError(
+            f"{path} unpacks to {unpacked:,} bytes, more than 10 x the limit of {max_bytes:,} "
+            "bytes; split the document"
+        )
+    try:
+        document = open_docx(io.BytesIO(raw))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+        raise InputError(bad) from None
+    return "\n".join(_docx_blocks(document.element.body))
+
+
+def _docx_blocks(body: object) -> list[str]:
+    """Yield the text of body paragraphs and of each distinct table cell, in order."""
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+    for child in body.iterchildren():  # type: ignore[attr-defined]
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_text(child))
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iter(qn("w:tr")):
+                for tc in tr.iterchildren(qn("w:tc")):
+                    lines.extend(_paragraph_text(p) for p in tc.iterchildren(qn("w:p")))
+    return lines
+
+
+def _paragraph_text(p: object) -> str:
+    """Return the text of one ``w:p`` element (runs, tabs and breaks)."""
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(p, None).text  # type: ignore[arg-type]
+
+
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+_HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title", "svg"})
+
+
+class _TextParser(HTMLParser):
+    """Collect visible text; block elements become line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        self.parts.append(data if self.pre else re.sub(r"[ \t\r\n\f]+", " ", data))
+
+
+def html_text(markup: str) -> str:
+    """Return the visible text of an HTML page; nothing is ever fetched.
+
+    ``script``/``style``/``head`` are dropped, block elements (``p``, ``div``, ``td``, ``br`` …)
+    end a line and entities are unescaped: ``<p>المادة&nbsp;5</p>`` -> ``المادة\\xa05``.
+    """
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")

@@ -1,0 +1,54 @@
+"""Compile lexicon TSV files into matchers: alternations of folded forms, lookup tables.
+
+Every Arabic form is folded (:func:`kg.normalize.fold`) and stripped of diacritics before it is
+compiled, because matching runs on folded text.  Longer forms come first in alternations so
+«كانون الأول» wins over «كانون».
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from .errors import ResourceError
+from .normalize import fold
+from .resources import lexicons_dir, read_tsv
+
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
+def fold_form(form: str) -> str:
+    """Fold a lexicon form the way matching text is folded (letters, diacritics, spaces)."""
+    return " ".join(fold(_DIACRITICS.sub("", form)).split())
+
+
+def alternation(forms: Iterable[str]) -> str:
+    """Return a regex alternation of folded forms, longest first; spaces match any run of spaces."""
+    folded = sorted({fold_form(f) for f in forms if f.strip()}, key=lambda s: (-len(s), s))
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in folded)
+
+
+@cache
+def table(name: str, key: str = "form") -> dict[str, dict[str, str]]:
+    """Map each folded ``key`` column value of ``lexicons/NAME`` to its row."""
+    rows = read_tsv(name)
+    if rows and key not in rows[0]:
+        raise ResourceError(f"{lexicons_dir() / name}: missing column {key!r} in the header")
+    return {fold_form(r[key]): r for r in rows}
+
+
+@cache
+def patterns(name: str) -> dict[str, str]:
+    """Read a ``name<TAB>regex`` pattern file (compiled by :func:`compile_pattern`)."""
+    return {row["name"]: row["regex"] for row in read_tsv(name)}
+
+
+def compile_pattern(regex: str, where: str, **slots: str) -> re.Pattern[str]:
+    """Fill ``{SLOT}`` placeholders and compile, reporting the lexicon entry on error."""
+    for slot, value in slots.items():
+        regex = regex.replace("{" + slot + "}", f"(?:{value})")
+    try:
+        return re.compile(regex)
+    except re.error as exc:
+        raise ResourceError(f"{lexicons_dir() / where}: invalid regex ({exc}); fix the pattern") from None

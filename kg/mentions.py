@@ -1,0 +1,112 @@
+"""Paragraph finds -> :class:`~kg.records.Mention` and :class:`~kg.records.Relation` records.
+
+Offsets move from the paragraph's normalised text to the **original** document text here, and
+every snippet is cut from the original, verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from .nlp import ParagraphFinds
+from .records import (
+    Diagnostic,
+    Mention,
+    MentionKind,
+    Normalized,
+    Paragraph,
+    Relation,
+    RelationKind,
+)
+from .rules import Found
+
+_KINDS = {
+    "instrument": MentionKind.INSTRUMENT,
+    "institution": MentionKind.INSTITUTION,
+    "post": MentionKind.POST,
+    "article": MentionKind.ARTICLE,
+}
+
+
+class _Mapper:
+    """Turn paragraph-local spans into original-text spans of one document."""
+
+    def __init__(self, norm: Normalized, paragraph: Paragraph, doc_id: str) -> None:
+        self.norm, self.p, self.doc_id = norm, paragraph, doc_id
+
+    def span(self, start: int, end: int) -> tuple[int, int, str]:
+        a, b = self.norm.to_original(self.p.start + start, self.p.start + end)
+        return a, b, self.norm.original[a:b]
+
+    def mention(self, x: Found) -> Mention:
+        a, b, snippet = self.span(x.start, x.end)
+        return Mention(
+            kind=_KINDS[x.kind],
+            doc_id=self.doc_id,
+            para=self.p.number,
+            start=a,
+            end=b,
+            snippet=snippet,
+            label=x.label,
+            type=x.type,
+            date=x.date,
+            issuer=x.issuer,
+            issuer_label=x.issuer_label,
+            number=x.number,
+            title=x.title,
+            period=x.period,
+        )
+
+
+def extract_mentions(
+    docs: Iterable[Doc], paragraphs: Iterable[Paragraph], norm: Normalized, doc_id: str
+) -> tuple[list[Mention], list[Relation], list[Diagnostic]]:
+    """Collect the mentions and relations the pipeline found in each paragraph."""
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    diagnostics: list[Diagnostic] = []
+    for doc, paragraph in zip(docs, paragraphs, strict=True):
+        finds: ParagraphFinds = doc.user_data["kg"]
+        m = _Mapper(norm, paragraph, doc_id)
+        made: dict[int, Mention] = {}
+
+        def get(x: Found) -> Mention:
+            if id(x) not in made:
+                made[id(x)] = m.mention(x)
+            return made[id(x)]
+
+        for x in finds.instruments + finds.institutions + finds.articles:
+            mentions.append(get(x))
+        for article in finds.articles:
+            if article.target:
+                target = next(
+                    (i for i in finds.instruments if (i.start, i.end) == article.target), None
+                )
+                if target is not None:
+                    a, b, snippet = m.span(article.start, target.end)
+                    relations.append(
+                        Relation(RelationKind.PART_OF, get(article), get(target), doc_id,
+                                 paragraph.number, a, b, snippet)
+                    )
+        for r in finds.relations:
+            head = get(r.head)
+            tail = get(r.tail) if r.tail is not None else None
+            if r.tail is not None and r.tail.kind == "post" and tail not in mentions:
+                mentions.append(tail)  # a parent post named only after «تحت إشراف»
+            if r.head.kind == "post" and head not in mentions:
+                mentions.append(head)
+            a, b, snippet = m.span(*r.evidence)
+            relations.append(
+                Relation(r.kind, head, tail, doc_id, paragraph.number, a, b, snippet,
+                         date=r.date, planned=r.planned)
+            )
+        for d in finds.dates:
+            if d.date is None:
+                a, b, snippet = m.span(d.start, d.end)
+                diagnostics.append(
+                    Diagnostic("warning", f"impossible date «{snippet}» ignored: {d.problem}",
+                               doc_id, paragraph.number)
+                )
+    return mentions, relations, diagnostics

@@ -1,0 +1,199 @@
+"""Named SPARQL queries (``queries/NAME.rq``) run with bound parameters, locally or remotely.
+
+Each file starts with a comment header::
+
+    # title: Institution history
+    # description: Creation, parent, renaming, replacement and abolition of one institution.
+    # params: ?institution (example: الدائرة الحكومية للهجرة)
+
+Parameter values are bound, never pasted into the text: the embedded store substitutes them
+(pyoxigraph ``substitutions``); a remote endpoint gets a ``VALUES`` block built from escaped
+rdflib terms at the top of the ``WHERE`` group.  So a query must use its parameters in its
+outermost group (a ``FILTER`` there, or a triple pattern), where both mechanisms agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from . import resources
+from .errors import QueryError, ResourceError
+from .store import Rows, Store, Term, check_service, code_only
+
+DEFAULT_STORE = Path("out/store")
+
+_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+_HEADER = re.compile(r"^#\s*(title|description|params)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"\?(\w+)(?:\s*\(example:\s*(.*?)\))?\s*(?:,|$)")
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A query parameter: its name (without ``?``) and an example value."""
+
+    name: str
+    example: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    """A query file: name, title, description, parameters and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    sparql: str
+    path: Path
+
+
+def parse_query(path: Path) -> NamedQuery:
+    """Read a ``.rq`` file and its comment header into a :class:`NamedQuery`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"cannot read query {path} ({exc}); restore the file") from None
+    fields: dict[str, str] = {"title": "", "description": "", "params": ""}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if match:
+            key, value = match.groups()
+            fields[key] = f"{fields[key]}, {value}" if key == "params" and fields[key] else value
+    if not fields["title"]:
+        raise ResourceError(f"{path}:1: the query has no '# title:' header line; add one")
+    spec = fields["params"].strip()
+    params = () if spec.lower() in {"", "none", "-"} else _parse_params(spec, path)
+    return NamedQuery(
+        name=path.stem,
+        title=fields["title"],
+        description=fields["description"],
+        params=params,
+        sparql=text,
+        path=path,
+    )
+
+
+def _parse_params(spec: str, path: Path) -> tuple[Param, ...]:
+    params = tuple(Param(name, (example or "").strip()) for name, example in _PARAM.findall(spec))
+    if not params:
+        raise ResourceError(f"{path}: cannot read '# params: {spec}'; write '?name (example: …)'")
+    return params
+
+
+def list_queries() -> list[NamedQuery]:
+    """Return every bundled named query, sorted by name."""
+    folder = resources.queries_dir()
+    return [parse_query(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def get_query(name: str) -> NamedQuery:
+    """Return the named query *name*, or the query in the ``.rq`` file *name*."""
+    if name.endswith(".rq") and Path(name).is_file():
+        return parse_query(Path(name))
+    path = resources.queries_dir() / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+        raise QueryError(f"unknown query {name!r}; run `legalkg query --list`")
+    return parse_query(path)
+
+
+def check_syntax(sparql: str) -> None:
+    """Parse *sparql* (on an empty in-memory store) and raise QueryError if it is not valid."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}; fix the query") from None
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Term | str]) -> str:
+    """Return *sparql* with ``VALUES`` for *bindings* opening its WHERE group.
+
+    Values are written with rdflib's escaping (``Literal(v).n3()``), so ``x" } ; DROP ALL``
+    stays one string literal.
+    """
+    if not bindings:
+        return sparql
+    code = code_only(sparql)
+    where = re.search(r"\bWHERE\b", code, re.IGNORECASE)
+    brace = code.find("{", where.end() if where else 0)
+    if brace < 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    names = [n.lstrip("?$") for n in bindings]
+    for n in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n):
+            raise QueryError(f"bad parameter name {n!r}; use letters, digits and _")
+    terms = [_n3(v) for v in bindings.values()]
+    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(terms) + ") }"
+    return sparql[: brace + 1] + "\n  " + block + "\n" + sparql[brace + 1 :]
+
+
+def _n3(value: Term | str) -> str:
+    if isinstance(value, ox.NamedNode):
+        value = rdflib.URIRef(value.value)
+    elif isinstance(value, ox.Literal):
+        dt = rdflib.URIRef(value.datatype.value) if value.datatype and not value.language else None
+        value = rdflib.Literal(value.value, lang=value.language, datatype=dt)
+    elif isinstance(value, ox.BlankNode | rdflib.BNode):
+        raise QueryError("a parameter cannot be a blank node; pass an IRI or a string")
+    elif isinstance(value, str) and not isinstance(value, rdflib.term.Identifier):
+        value = rdflib.Literal(value)
+    if isinstance(value, rdflib.URIRef) and not _IRI.fullmatch(str(value)):
+        raise QueryError(f"cannot bind {str(value)!r}: not a valid IRI")
+    return value.n3()
+
+
+def check_params(query: NamedQuery, params: Mapping[str, object]) -> None:
+    """Raise QueryError for an unknown or a missing parameter, saying how to pass it."""
+    known = {p.name for p in query.params}
+    for key in params:
+        if key.lstrip("?$") not in known:
+            takes = ", ".join("?" + k for k in sorted(known)) or "no parameters"
+            raise QueryError(f"unknown parameter {key!r} for query {query.name!r}; it takes {takes}")
+    given = {k.lstrip("?$") for k in params}
+    for p in query.params:
+        if p.name not in given:
+            example = p.example or "VALUE"
+            raise QueryError(
+                f"query {query.name!r} needs a value for ?{p.name}; "
+                f"pass --param {p.name}={example!r}"
+            )
+
+
+def run_query(
+    name: str,
+    params: Mapping[str, Term | str] | None = None,
+    *,
+    store: Path | Store | None = None,
+    endpoint: str | None = None,
+    allow_service: bool = False,
+) -> Rows:
+    """Run the named query with bound parameters on the embedded store or a remote endpoint.
+
+    Rows are dicts keyed by column in SELECT order; values are plain strings.
+    """
+    if store is not None and endpoint is not None:
+        raise QueryError("give either a store or an endpoint, not both")
+    query = get_query(name)
+    params = dict(params or {})
+    check_params(query, params)
+    check_service(query.sparql, allow_service)
+    if endpoint is not None:
+        from .remote import select
+
+        check_syntax(query.sparql)
+        return select(endpoint, bind_values(query.sparql, params))
+    if isinstance(store, Store):
+        return _local(store, query, params, allow_service)
+    with Store.open(Path(store) if store is not None else DEFAULT_STORE, create=False) as opened:
+        return _local(opened, query, params, allow_service)
+
+
+def _local(
+    store: Store, query: NamedQuery, params: Mapping[str, Term | str], allow_service: bool
+) -> Rows:
+    return store.query(query.sparql, params, allow_service=allow_service)

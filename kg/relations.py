@@ -1,0 +1,160 @@
+"""Relations between the spans of one paragraph: establishment, subordination, replacement …
+
+Works on the :class:`~kg.rules.Found` spans of a paragraph (normalised offsets) and returns
+:class:`FoundRelation` items; :mod:`kg.mentions` turns both into records with original offsets.
+The clues are data (``lexicons/triggers.tsv``, ``lexicons/subordination.tsv``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .dates import DateMatch
+from .records import Date, RelationKind
+from .rules import Found, find_subordination_cues, find_triggers, match_issuer, sentence_bounds
+
+_RELATIVE = re.compile(
+    r"^[^.،]{0,40}[\s،,]*(?:و)?(?:التي|الذي|اللتين|اللذين|والتي|والذي)\s+(?:\S+\s+){0,1}$"
+)
+_SHORT_REF = re.compile(r"(?<!\w)(?:[وفبل]?)(?:لهذا|لهذه|هذا|هذه|ال)(?:\s+)?(?P<head>\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRelation:
+    """A relation between two spans of a paragraph; ``evidence`` is a normalised span."""
+
+    kind: RelationKind
+    head: Found
+    tail: Found | None
+    evidence: tuple[int, int]
+    date: Date | None = None
+    planned: bool = False
+
+
+def _inside(x: Found, spans: list[Found]) -> bool:
+    return any(s.start <= x.start and x.end <= s.end and s is not x for s in spans)
+
+
+def _bodies(institutions: list[Found], instruments: list[Found]) -> list[Found]:
+    """Institutions that are not just the issuer or title inside an instrument phrase."""
+    return [i for i in institutions if not _inside(i, instruments)]
+
+
+def _posts_at(t: str, f: str, pos: int) -> Found | None:
+    """A post or issuer named at ``pos`` («رئيس جمهورية أذربيجان»), as a parent candidate."""
+    hit = match_issuer(f, pos)
+    if not hit:
+        return None
+    end, row = hit
+    return Found("post", pos, end, label=row["label_ar"], type=row["kind"], issuer=row["code"])
+
+
+def find_subordinations(
+    t: str, f: str, bodies: list[Found], others: list[Found]
+) -> list[FoundRelation]:
+    """«مؤسسة الشباب التي تعمل تحت إشراف رئيس الجمهورية» → subordinate_to(child, parent)."""
+    result = []
+    for cue_start, cue_end in find_subordination_cues(f):
+        s_start, s_end = sentence_bounds(t, cue_start)
+        # the parent starts right after the cue (allowing one space)
+        at = cue_end + (1 if f[cue_end : cue_end + 1] == " " else 0)
+        parent = next((b for b in bodies + others if b.start in (at, cue_end, at + 2)), None)
+        if parent is None:
+            parent = _posts_at(t, f, at)
+        if parent is None:
+            continue
+        # the child is the nearest body before the cue within the sentence, at most 60 chars away
+        # or separated only by a relative clause «التي تعمل»
+        child = None
+        for b in sorted(bodies, key=lambda x: -x.end):
+            if s_start <= b.start and b.end <= cue_start and cue_start - b.end <= 60:
+                child = b
+                break
+        if child is None or child is parent:
+            continue
+        result.append(
+            FoundRelation(RelationKind.SUBORDINATE_TO, child, parent, (child.start, parent.end))
+        )
+    return result
+
+
+def _short_reference(t: str, f: str, pos: int, bodies: list[Found]) -> Found | None:
+    """Resolve «هذا المجلس» / «الوكالة» at ``pos`` to the nearest earlier body with that head."""
+    m = _SHORT_REF.match(f, pos)
+    if not m:
+        return None
+    head = m.group("head")
+    for b in sorted(bodies, key=lambda x: -x.start):
+        if b.end <= pos and b.head.endswith(head[-4:]) and head.startswith(b.head[:3]):
+            return b
+    return None
+
+
+def find_changes(
+    t: str,
+    f: str,
+    institutions: list[Found],
+    instruments: list[Found],
+    dates: list[DateMatch],
+) -> list[FoundRelation]:
+    """Establishment, abolition, replacement … from the triggers of ``lexicons/triggers.tsv``."""
+    bodies = _bodies(institutions, instruments)
+    result: list[FoundRelation] = []
+    used: set[int] = set()
+    for t_start, t_end, row in find_triggers(f):
+        kind = RelationKind(row["relation"])
+        s_start, s_end = sentence_bounds(t, t_start)
+        planned = row["planned"] == "1"
+        if kind == RelationKind.REPLACES:
+            old = _short_reference(t, f, t_end, bodies) or next(
+                (b for b in bodies if b.start >= t_end and b.start - t_end <= 3), None
+            )
+            new = next((b for b in bodies if b.start > t_end and b is not old and b.start < s_end), None)
+            if old and new:
+                result.append(FoundRelation(kind, new, old, (s_start, s_end)))
+            continue
+        after = [b for b in bodies if t_end <= b.start < s_end and id(b) not in used]
+        before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
+        body = None
+        if row["voice"] in ("both", "before") and before:
+            gap = f[before[-1].end : t_start]
+            if _RELATIVE.match(gap) or row["voice"] == "before":
+                body = before[-1]
+        if body is None and row["voice"] in ("both", "after") and after:
+            body = after[0]
+        if body is None:
+            continue
+        used.add(id(body))
+        # the legal basis: an instrument in the same sentence, preferring one after «بموجب»
+        candidates = [i for i in instruments if s_start <= i.start < s_end]
+        instrument = None
+        if candidates:
+            instrument = min(candidates, key=lambda i: abs(i.start - t_start))
+        date = instrument.date if instrument else None
+        if instrument is None:
+            later = [
+                d for d in dates if d.date and t_end <= d.start < s_end
+            ] or [d for d in dates if d.date and s_start <= d.start < s_end]
+            date = later[0].date if later else None
+        if kind == RelationKind.ESTABLISHED_BY:
+            result.append(
+                FoundRelation(kind, body, instrument, (s_start, s_end), date=date, planned=planned)
+            )
+        elif instrument is not None or date is not None:
+            result.append(FoundRelation(kind, body, instrument, (s_start, s_end), date=date))
+    return result
+
+
+def find_relations(
+    t: str,
+    f: str,
+    institutions: list[Found],
+    instruments: list[Found],
+    dates: list[DateMatch],
+) -> list[FoundRelation]:
+    """All relations of one paragraph."""
+    bodies = _bodies(institutions, instruments)
+    return find_changes(t, f, institutions, instruments, dates) + find_subordinations(
+        t, f, bodies, [i for i in institutions if i not in bodies]
+    )

@@ -1,0 +1,95 @@
+"""Mentions across paragraphs and documents -> one key (and label) per real-world entity.
+
+Keys are content-derived, so the same instrument or body gets the same IRI in every document:
+- institutions: the bag of their folded content words without the article, so «دائرة الهجرة
+  الحكومية» and «الدائرة الحكومية للهجرة» are one body;
+- posts and issuers: the issuer code («president»);
+- instruments: type + date + issuer when dated, else type + number, else type + title words;
+  an instrument with nothing of these stays one per mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .lexicon import fold_form
+from .records import DocumentResult, Mention, MentionKind, Relation
+
+_PREFIX = re.compile(r"^(?:[وف]?(?:لل|بال|ال|ل))")
+
+
+def name_key(label: str) -> str:
+    """Return the order-free key of a name: «الدائرة الحكومية للهجرة» -> «حكوميه دائره هجره»."""
+    words = []
+    for w in fold_form(label).split():
+        w = w.strip('"«»()')
+        core = _PREFIX.sub("", w) if len(w) > 4 else w
+        if core:
+            words.append(core)
+    return " ".join(sorted(words))
+
+
+def mention_key(m: Mention) -> str:
+    """Return the resolution key of one mention (see the module docstring)."""
+    if m.kind in (MentionKind.INSTITUTION,):
+        return "institution:" + name_key(m.label)
+    if m.kind == MentionKind.POST:
+        return "post:" + (m.issuer or name_key(m.label))
+    if m.kind == MentionKind.INSTRUMENT:
+        if m.date is not None:
+            return f"instrument:{m.type}:{m.date.iso}:{m.issuer or '-'}:{m.number}"
+        if m.number:
+            return f"instrument:{m.type}:-:{m.number}"
+        if m.title:
+            return f"instrument:{m.type}:-:{name_key(m.title)}"
+        if m.type == "constitution":
+            return "instrument:constitution"
+        return f"instrument:{m.type}:mention:{m.doc_id}:{m.start}"
+    return f"{m.kind}:{m.doc_id}:{m.start}"
+
+
+def _with_key(m: Mention) -> Mention:
+    return m if m.key else replace(m, key=mention_key(m))
+
+
+def resolve(results: Iterable[DocumentResult]) -> list[DocumentResult]:
+    """Give every mention (also inside relations) its entity key."""
+    out = []
+    for r in results:
+        keyed = {id(m): _with_key(m) for m in r.mentions}
+
+        def k(m: Mention | None) -> Mention | None:
+            if m is None:
+                return None
+            return keyed.get(id(m)) or _with_key(m)
+
+        relations = tuple(
+            replace(rel, head=k(rel.head), tail=k(rel.tail)) for rel in r.relations  # type: ignore[arg-type]
+        )
+        out.append(replace(r, mentions=tuple(keyed[id(m)] for m in r.mentions), relations=relations))
+    return out
+
+
+def preferred_labels(results: Iterable[DocumentResult]) -> dict[str, str]:
+    """Pick one display label per key: the most frequent, then the longest, then the first."""
+    seen: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in results:
+        for m in r.mentions:
+            seen[m.key][m.label] += 1
+        for rel in r.relations:
+            for m in (rel.head, rel.tail):
+                if m is not None:
+                    seen[m.key][m.label] += 1
+    return {
+        key: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+        for key, c in seen.items()
+    }
+
+
+def relation_key(rel: Relation) -> str:
+    """Return a stable key for a relation fact (used for event IRIs)."""
+    tail = rel.tail.key if rel.tail is not None else (rel.date.iso if rel.date else "-")
+    return f"{rel.kind}:{rel.head.key}:{tail}"

@@ -1,0 +1,453 @@
+"""Rule matchers over one paragraph of normalised text; pure, driven by ``lexicons/``.
+
+Every matcher takes the normalised text ``t`` and its letter-folded twin ``f`` (same length,
+:func:`kg.normalize.fold`) and returns :class:`Found` spans with offsets into ``t``.  Arabic
+attaches conjunctions, prepositions and the article to the word («وللجنة»), so head words are
+matched with an optional prefix group and names run on word by word following
+``lexicons/name_grammar.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .dates import DateMatch, find_dates
+from .lexicon import alternation, compile_pattern, fold_form, patterns, table
+from .records import Date
+
+_WORD = re.compile(r"[^\s،,.;:؛!?؟()\[\]\"«»“”'/]+")
+_PUNCT_END = re.compile(r"[\s]*[،,.;:؛!?؟()\[\]\"«»“”]")
+_SENTENCE_END = re.compile(r"[.;؛!?؟\n]|\s-\s")
+_PREPOSITIONS = frozenset(
+    fold_form(w)
+    for w in (
+        "في على من إلى عن مع منذ بموجب خلال حتى لدى عند بعد قبل ضد حول بين وفي وعلى ومن وإلى"
+        " أو و ثم كما ما لا لم لن قد إذ إذا أن إن أنه أنها التي الذي هو هي هم"
+    ).split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A matched span ``[start, end)`` of the paragraph's normalised text, with attributes."""
+
+    kind: str  # instrument | institution | post | issuer | article | date
+    start: int
+    end: int
+    label: str = ""
+    type: str = ""
+    date: Date | None = None
+    issuer: str = ""
+    issuer_label: str = ""
+    issuer_span: tuple[int, int] | None = None
+    number: str = ""
+    title: str = ""
+    period: tuple[int, int] | None = None
+    head: str = ""  # folded head word (institutions), for short references
+    target: tuple[int, int] | None = None  # articles: span of the instrument they belong to
+    extras: dict[str, str] = field(default_factory=dict)
+
+
+def sentence_bounds(t: str, pos: int) -> tuple[int, int]:
+    """Return the sentence around ``pos``: from after the previous full stop to the next."""
+    start = 0
+    for m in _SENTENCE_END.finditer(t, 0, pos):
+        start = m.end()
+    m = _SENTENCE_END.search(t, pos)
+    return start, (m.start() if m else len(t))
+
+
+# --- lexicons compiled -----------------------------------------------------------------------
+
+
+@cache
+def _grammar() -> dict[str, set[str]]:
+    roles: dict[str, set[str]] = {}
+    for form, row in table("name_grammar.tsv").items():
+        roles.setdefault(row["role"], set()).add(form)
+    return roles
+
+
+@cache
+def _heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+    rows = dict(table("institution_heads.tsv"))
+    rows.update(table("posts.tsv"))
+    regex = (
+        r"(?<!\w)(?:(?P<ll>[وف]?لل)(?=(?:HEADS)(?!\w))|(?P<pre>[وف]?[بلك]?)(?P<art>ال)?)"
+        r"(?P<head>HEADS)(?!\w)".replace("HEADS", alternation(rows))
+    )
+    return re.compile(regex), rows
+
+
+@cache
+def _plural_and_heads() -> frozenset[str]:
+    """Folded head words (without article) that start a *new* body inside a coordination."""
+    return frozenset(table("institution_heads.tsv"))
+
+
+@cache
+def _instrument_heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+    rows = dict(table("instrument_types.tsv"))
+    contracted = {"ل" + form[2:]: row for form, row in rows.items() if form.startswith("ال")}
+    regex = r"(?<!\w)(?P<pre>[وف]?[بلك]?)(?P<head>HEADS)(?!\w)".replace(
+        "HEADS", alternation(list(rows) + list(contracted))
+    )
+    rows.update({k: v for k, v in contracted.items() if k not in rows})
+    return re.compile(regex), rows
+
+
+@cache
+def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
+    rows = table("issuers.tsv")
+    plain = [f for f in rows if "{" not in f]
+    with_state = [f for f in rows if "{" in f]
+    state = r"(?!ال)[^\s،,.;:()\"«»]+"
+    parts = [alternation(plain)] + [
+        re.escape(f).replace(r"\ ", r"\s+").replace(r"\{state\}", state).replace(r"\{STATE\}", state)
+        for f in sorted(with_state, key=len, reverse=True)
+    ]
+    ordered = [(f, rows[f]) for f in sorted(plain, key=len, reverse=True)] + [
+        (f, rows[f]) for f in sorted(with_state, key=len, reverse=True)
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in parts if p)), ordered
+
+
+@cache
+def _attribute_patterns() -> dict[str, re.Pattern[str]]:
+    issuer_regex = _issuers()[0].pattern
+    found = patterns("instrument_patterns.tsv")
+    return {
+        name: compile_pattern(regex, "instrument_patterns.tsv", ISSUER=issuer_regex, DATE=r"\d|\w")
+        for name, regex in found.items()
+    }
+
+
+@cache
+def _subordination() -> re.Pattern[str]:
+    forms = table("subordination.tsv")
+    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(forms) + r")")
+
+
+@cache
+def _triggers() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+    rows = table("triggers.tsv")
+    return re.compile(r"(?<!\w)(?:[وف]?)(?P<t>" + alternation(rows) + r")"), rows
+
+
+def trigger_info(folded_trigger: str) -> dict[str, str]:
+    """Return the triggers.tsv row of a matched (folded) trigger."""
+    return _triggers()[1][" ".join(folded_trigger.split())]
+
+
+# --- issuers -------------------------------------------------------------------------------
+
+
+def match_issuer(f: str, pos: int) -> tuple[int, dict[str, str]] | None:
+    """Match an issuer form starting exactly at ``pos`` of folded text; return (end, row)."""
+    regex, ordered = _issuers()
+    m = regex.match(f, pos)
+    if not m:
+        return None
+    matched = " ".join(m.group().split())
+    for form, row in ordered:
+        pattern = re.escape(form).replace(r"\ ", r"\s+")
+        pattern = pattern.replace(r"\{STATE\}", r"(?!ال)[^\s،,.;:()\"«»]+")
+        if re.fullmatch(pattern, matched):
+            return m.end(), row
+    return None
+
+
+# --- institutions --------------------------------------------------------------------------
+
+
+def _words(f: str, pos: int, end: int) -> list[tuple[int, int, str]]:
+    """Words of folded text from ``pos`` up to the first punctuation mark (or ``end``)."""
+    stop = _PUNCT_END.search(f, pos, end)
+    limit = stop.start() if stop else end
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(f, pos, limit)]
+
+
+def _definite(w: str) -> bool:
+    return w.startswith(("ال", "لل")) and len(w) > 3
+
+
+def run_on(f: str, pos: int, end: int, *, after_indefinite: bool, max_words: int = 12) -> int:
+    """Return where a name that starts before ``pos`` ends, following the name grammar.
+
+    «الدائرة الحكومية للهجرة في جمهورية …» ends before «في»; «لجنة الدولة لشؤون الأسرة والمرأة
+    والطفل» runs through the coordination; «… ووزارة العدل» stops before a new head word.
+    """
+    g = _grammar()
+    words = _words(f, pos, end)
+    last = pos
+    relational = False
+    for i, (a, b, w) in enumerate(words[:max_words]):
+        core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
+        bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
+        if w in g.get("stop", ()) or core in g.get("stop", ()):
+            break
+        if any(core.lstrip("لب") == s or core == s for s in g.get("state", ())):
+            break
+        if w is not core and (bare in _plural_and_heads() or core in _plural_and_heads()):
+            break  # «… ووزارة العدل»: a new body starts
+        if w in g.get("relational", ()):
+            relational = True
+            last = b
+            continue
+        if relational and w.startswith("ب") and len(w) > 3:
+            relational = False
+            last = b
+            continue
+        if _definite(core) or w in g.get("continue", ()):
+            last = b
+            continue
+        nxt = words[i + 1][2] if i + 1 < len(words) else ""
+        if i == 0 and after_indefinite and w not in _PREPOSITIONS and nxt.startswith("ال"):
+            last = b  # construct state after an indefinite head: «مركز باكو الدولي»
+            continue
+        break
+    return last
+
+
+def find_institutions(t: str, f: str) -> list[Found]:
+    """Find institution and post names (two words at least) in a paragraph."""
+    regex, rows = _heads()
+    found: list[Found] = []
+    for m in regex.finditer(f):
+        head = m.group("head")
+        row = rows[head]
+        start = m.start("head") if not m.group("art") else m.start("art")
+        if m.group("ll"):
+            start = m.start("head") - 1  # «للجنة» -> label «اللجنة»
+        end = run_on(f, m.end(), len(f), after_indefinite=not (m.group("art") or m.group("ll")))
+        if end <= m.end():
+            continue  # a bare head word («الوزارة») is a short reference, not a name
+        label = t[start:end]
+        if m.group("ll"):
+            label = "ال" + t[m.start("head") : end]
+        kind = "post" if row.get("kind") == "post" else "institution"
+        found.append(
+            Found(kind, start, end, label=" ".join(label.split()), type=row["kind"], head=head)
+        )
+    return _drop_nested(found)
+
+
+def _drop_nested(found: list[Found]) -> list[Found]:
+    """Keep the outermost of overlapping spans (a head inside another name is not a new body)."""
+    result: list[Found] = []
+    for item in sorted(found, key=lambda x: (x.start, -x.end)):
+        if result and item.start < result[-1].end:
+            continue
+        result.append(item)
+    return result
+
+
+# --- instruments ---------------------------------------------------------------------------
+
+
+def _date_at(dates: list[DateMatch], pos: int) -> DateMatch | None:
+    for d in dates:
+        if d.start >= pos and d.start - pos <= 1:
+            return d
+    return None
+
+
+def find_instruments(
+    t: str, f: str, dates: list[DateMatch], institutions: list[Found]
+) -> list[Found]:
+    """Find legal instruments with their type, date, issuer, number, title and period."""
+    regex, rows = _instrument_heads()
+    attrs = _attribute_patterns()
+    by_start = {i.start: i for i in institutions}
+    found: list[Found] = []
+    for m in regex.finditer(f):
+        head = m.group("head")
+        row = rows[head]
+        if head.startswith("ل") and not head.startswith("ال") and not m.group("pre").endswith("ل"):
+            continue  # contracted «للقانون» form needs the «ل» prefix
+        pos = m.end()
+        info: dict[str, object] = {}
+        sentence_end = sentence_bounds(t, m.start())[1]
+        named = False
+        if row["needs"] == "name" and _generic_use(f, m.start("head"), pos):
+            continue
+        if row["needs"] == "name" and not re.match(r"[\s،]*(?:بشان|المتعلق|رقم|\"|«)", f[pos:]):
+            name_end = run_on(f, pos, sentence_end, after_indefinite=True, max_words=8)
+            if name_end > pos:
+                info["title"] = t[pos:name_end].strip()
+                named = True
+                pos = name_end
+        progressed = True
+        while progressed:
+            progressed = False
+            window = f[pos:sentence_end]
+            for name, pattern in attrs.items():
+                a = pattern.match(window)
+                if not a:
+                    continue
+                if name in ("issuer", "issuer_direct"):
+                    if "issuer" in info:
+                        continue
+                    at = pos + a.end()
+                    hit = match_issuer(f, at)
+                    if hit:
+                        info["issuer"] = hit[1]["code"]
+                        info["issuer_label"] = hit[1]["label_ar"]
+                        info["issuer_span"] = (at, hit[0])
+                        pos = hit[0]
+                    elif at in by_start and name == "issuer":
+                        inst = by_start[at]
+                        info["issuer"] = "institution"
+                        info["issuer_label"] = inst.label
+                        info["issuer_span"] = (inst.start, inst.end)
+                        pos = inst.end
+                    else:
+                        continue
+                elif name == "date":
+                    if "date" in info:
+                        continue
+                    d = _date_at(dates, pos + a.end())
+                    if d is None or d.date is None:
+                        continue
+                    info["date"] = d.date
+                    pos = d.end
+                elif name in ("number", "number_slash"):
+                    if "number" in info:
+                        continue
+                    info["number"] = a.group("number")
+                    year = a.groupdict().get("year")
+                    if year:
+                        info["number"] += f"/{year}"
+                        info.setdefault("year", year)
+                    pos += a.end()
+                elif name in ("title_about", "title_quoted"):
+                    if info.get("title") and not named:
+                        continue
+                    title = t[pos + a.start("title") : pos + a.end("title")]
+                    info["title"] = title.strip().strip('"«»').strip()
+                    pos += a.end()
+                    named = False
+                elif name == "period":
+                    if "period" in info:
+                        continue
+                    info["period"] = (int(a.group("from")), int(a.group("to")))
+                    pos += a.end()
+                progressed = True
+                break
+        has_attr = any(k in info for k in ("issuer", "date", "number", "period")) or (
+            "title" in info and not named
+        )
+        if row["needs"] == "attr" and not has_attr:
+            continue
+        if row["needs"] == "name" and not (has_attr or named):
+            continue
+        if "issuer" not in info and fold_form(row["form"]).split()[-1] in _adjective_issuers():
+            hit = _adjective_issuers()[fold_form(row["form"]).split()[-1]]
+            info["issuer"], info["issuer_label"] = hit["code"], hit["label_ar"]
+        date = info.get("date")
+        if date is None and info.get("year"):
+            from .dates import parse_date  # «رقم 5 لسنة 2015»: the year dates the instrument
+
+            date = parse_date(f"عام {info['year']}")
+        start = m.start("head")
+        end = pos
+        while end > start and t[end - 1] in " \t،,":
+            end -= 1
+        label = t[start:end]
+        if head.startswith("ل") and not head.startswith("ال") and rows[head]["form"].startswith("ال"):
+            label = "ا" + label  # «للمرسوم» -> «المرسوم»
+        found.append(
+            Found(
+                "instrument",
+                start,
+                end,
+                label=" ".join(label.split()),
+                type=row["type"],
+                date=date,  # type: ignore[arg-type]
+                issuer=str(info.get("issuer", "")),
+                issuer_label=str(info.get("issuer_label", "")),
+                issuer_span=info.get("issuer_span"),  # type: ignore[arg-type]
+                number=str(info.get("number", "")),
+                title=str(info.get("title", "")),
+                period=info.get("period"),  # type: ignore[arg-type]
+                head=head,
+            )
+        )
+    return _drop_nested(found)
+
+
+@cache
+def _generic_words() -> tuple[frozenset[str], frozenset[str]]:
+    g = _grammar()
+    return frozenset(g.get("generic_before", ())), frozenset(g.get("generic_after", ()))
+
+
+def _generic_use(f: str, start: int, end: int) -> bool:
+    """True for «إنفاذ القانون», «القانون الدولي»: the head names law in general, not an act."""
+    before, after = _generic_words()
+    prev = f[:start].split()[-1:] or [""]
+    nxt = f[end:].split()[:1] or [""]
+    return prev[0] in before or nxt[0].strip("،,.;:") in after
+
+
+@cache
+def _adjective_issuers() -> dict[str, dict[str, str]]:
+    """Issuer rows whose form is an adjective carried by the head («مرسوم رئاسي»)."""
+    return {f: r for f, r in table("issuers.tsv").items() if " " not in f and f.endswith("ي")}
+
+
+# --- articles ------------------------------------------------------------------------------
+
+_ARTICLE = re.compile(
+    r"(?<!\w)(?:[وف]?[بل]?)(?:ال)?(?:ماده|مادتين|مادتان|مواد)\s+\(?(?P<n>\d+)\)?"
+    r"(?:\s*(?:الي|و|-|–)\s*(?P<to>\d+))?"
+)
+
+
+def find_articles(t: str, f: str, instruments: list[Found]) -> list[Found]:
+    """Find «المادة 35 من الدستور» and «المواد 109 إلى 117 من قانون السكن» citations."""
+    found: list[Found] = []
+    for m in _ARTICLE.finditer(f):
+        target = None
+        rest = re.match(r"\s*(?:من|في)\s+", f[m.end() :])
+        if rest:
+            at = m.end() + rest.end()
+            for ins in instruments:
+                if ins.start <= at + 2 and ins.end > at:
+                    target = (ins.start, ins.end)
+                    break
+        number = m.group("n") + (f"-{m.group('to')}" if m.group("to") else "")
+        found.append(Found("article", m.start(), m.end(), label=t[m.start() : m.end()],
+                           number=number, target=target))
+    return found
+
+
+# --- subordination and triggers --------------------------------------------------------------
+
+
+def find_subordination_cues(f: str) -> list[tuple[int, int]]:
+    """Return spans of «تحت إشراف», «التابعة ل», «في إطار» … in folded text."""
+    return [(m.start(), m.end()) for m in _subordination().finditer(f)]
+
+
+def find_triggers(f: str) -> list[tuple[int, int, dict[str, str]]]:
+    """Return (start, end, triggers.tsv row) for every change trigger in folded text."""
+    regex, _rows = _triggers()
+    return [(m.start("t"), m.end("t"), trigger_info(m.group("t"))) for m in regex.finditer(f)]
+
+
+def find_all(t: str, f: str) -> tuple[list[DateMatch], list[Found], list[Found], list[Found]]:
+    """Run every matcher on one paragraph: dates, institutions, instruments, articles."""
+    dates = find_dates(t)
+    institutions = find_institutions(t, f)
+    instruments = find_instruments(t, f, dates, institutions)
+    # a body named inside an instrument phrase is its issuer or title, not a new mention
+    institutions = [
+        i for i in institutions
+        if not any(x.start <= i.start < x.end and x.issuer_span != (i.start, i.end) for x in instruments)
+        or any(x.issuer_span == (i.start, i.end) for x in instruments)
+    ]
+    articles = find_articles(t, f, instruments)
+    return dates, institutions, instruments, articles
