@@ -215,6 +215,55 @@ def query(
     _print_rows(rows, rows.columns, fmt)
 
 
+@app.command("eval")
+def eval_(
+    annotations: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Annotation .jsonl files or directories. Default: tests/data/annotations."),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Evaluate this built store instead of building the annotated "
+                     "documents afresh."),
+    ] = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Where the annotated documents are. Default: bundled sample.")
+    ] = None,
+    split: Annotated[str, typer.Option(help="dev, heldout or all.")] = "all",
+    errors: Annotated[int, typer.Option(help="List at most this many misses and extras.")] = 40,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Score extraction against hand annotations: precision, recall and F1 per type."""
+    import json
+
+    from rich.table import Table
+
+    from kg.evaluate import evaluate_corpus, load_annotations
+    from kg.resources import corpus_dir, root
+
+    if split not in ("dev", "heldout", "all"):
+        raise fail(f"unknown --split {split!r}; use dev, heldout or all")
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown --format {fmt!r}; use text or json")
+    paths = annotations or [root() / "tests" / "data" / "annotations"]
+    rows = load_annotations(paths, split)
+    result = evaluate_corpus(rows, corpus or corpus_dir(), store)
+    if fmt == "json":
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"legalkg eval — {result.paragraphs} paragraphs ({split})")
+    for col in ("row", "gold", "found", "tp", "precision", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "row" else "right")
+    for name, s in sorted(result.scores.items(), key=lambda kv: (kv[0].startswith("type:"), kv[0])):
+        table.add_row(name, str(s.tp + s.fn), str(s.tp + s.fp), str(s.tp),
+                      f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
+    out.print(table)
+    for e in result.errors[:errors]:
+        out.print(f"{e.kind:5}  {e.row:24}  {e.doc} ¶{e.para}  {e.what}", markup=False)
+    if len(result.errors) > errors:
+        out.print(f"… {len(result.errors) - errors} more (use --errors N)")
+
+
 def main() -> None:
     """Entry point: run the app, turning library errors into one line and an exit code."""
     try:

@@ -39,7 +39,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789"
 _FOLD = str.maketrans("أإآٱىةیک", "اااايهيك")
 _RUNS = re.compile(" {2,}")
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:\d+\]\**")
-_FOOTNOTE_BODY = re.compile(r"\[(\d+):[ \t*]*([^\]]*)\]")
+_FOOTNOTE_BODY = re.compile(r"\[(\d+):[ \t*]*([^\[\]]*)\]")
 _WORD_RUN = re.compile(f"[{_LETTER}]+(?: [{_LETTER}]+)*")
 _TOKEN = re.compile(f"[{_LETTER}]+")
 _GROUPED = re.compile(r"\d{3}(?:\.\d+)?(?: \d{3})*(?: \d{1,3})?|\d{1,3}(?:\.\d+)?")
@@ -270,7 +270,7 @@ def _weakness(text: str, i: int, tokens: list[tuple[int, int]], rules: _SplitRul
     """Tell whether token ``i`` is a whole word, a piece of a split word, or possibly one."""
     start, end = tokens[i]
     kind = rules.kinds.get(text[start:end], "")
-    if kind not in ("initial", "final", "inner", "fragment"):
+    if kind not in ("proclitic", "initial", "final", "inner", "fragment"):
         return STRONG
     before, after = text[start - 1 : start], text[end : end + 1]
     if (before and before not in _WORD_END) or (after and after not in _WORD_END):
@@ -279,7 +279,7 @@ def _weakness(text: str, i: int, tokens: list[tuple[int, int]], rules: _SplitRul
         return STRONG  # a list letter «(أ)» or an abbreviation «ص.»
     if text[start - 2 : start - 1].isdigit():
         return CAUTIOUS  # «2001 م», but also «735 م ستشفى»
-    if kind in ("initial", "fragment") and i == len(tokens) - 1:
+    if kind in ("proclitic", "initial", "fragment") and i == len(tokens) - 1:
         return CAUTIOUS  # «وفقاً ل "معايير»: the next word is not Arabic letters
     if kind == "final" and i == 0:
         return CAUTIOUS
@@ -371,12 +371,17 @@ def _word_cost(
     if cost >= 1 and sum(1 for i in piece if not weak[i]) >= 2:
         return 5.0  # never glue two words together without evidence
     if cost >= 1:
-        # no evidence: a lone initial letter leans forwards, any other letter backwards
-        if weak[last] and rules.kinds.get(words[last]) in ("initial", "fragment"):
-            cost += 0.1
-        if head_kind not in (None, "initial", "fragment"):
+        # no evidence: a lone initial letter leans forwards, any other letter backwards,
+        # and a one-letter preposition or conjunction strongly forwards
+        tail_kind = rules.kinds.get(words[last]) if weak[last] else None
+        cost += _LEAN.get(tail_kind, 0.0)
+        if head_kind not in (None, "proclitic", "initial", "fragment"):
             cost += 0.1
     return cost
+
+
+# extra cost of ending a joined word with a lone piece of this kind (when no evidence)
+_LEAN = {"proclitic": 1.0, "initial": 0.1, "fragment": 0.1}
 
 
 def _well_formed(head: str, rest: str, head_weak: int) -> bool:

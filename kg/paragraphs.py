@@ -54,7 +54,7 @@ def split_paragraphs_with_diagnostics(
     rejected = [c for i, c in enumerate(candidates) if i not in taken]
     dashless = _dashless(norm, starts)
     starts = sorted(starts + dashless)
-    diagnostics = _diagnostics(text, starts, rejected, dashless, doc_id)
+    diagnostics = _diagnostics(norm, starts, rejected, dashless, doc_id)
     bounds: list[tuple[int, str]] = []
     if not starts or text[: starts[0][0]].strip():
         bounds.append((0, "0"))
@@ -108,17 +108,20 @@ def _rising_chain(numbers: list[int]) -> list[int]:
 
 
 def _diagnostics(
-    text: str,
+    norm: Normalized,
     starts: list[tuple[int, int]],
     rejected: list[tuple[int, int]],
     dashless: list[tuple[int, int]],
     doc_id: str,
 ) -> list[Diagnostic]:
-    """Describe gaps in the numbering, dashless numbers and rejected candidates."""
+    """Describe gaps in the numbering, dashless numbers and rejected candidates.
+
+    Line numbers count lines of the original text, where a user would look.
+    """
     out: list[tuple[int, Diagnostic]] = []
 
     def line(pos: int) -> int:
-        return text.count("\n", 0, pos) + 1
+        return norm.original.count("\n", 0, norm.offsets[pos]) + 1
 
     for (_, m), (pos, n) in itertools.pairwise(starts):
         if n != m + 1:

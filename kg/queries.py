@@ -9,7 +9,9 @@ Each file starts with a comment header::
 Parameter values are bound, never pasted into the text: the embedded store substitutes them
 (pyoxigraph ``substitutions``); a remote endpoint gets a ``VALUES`` block built from escaped
 rdflib terms at the top of the ``WHERE`` group.  So a query must use its parameters in its
-outermost group (a ``FILTER`` there, or a triple pattern), where both mechanisms agree.
+outermost group (a ``FILTER`` there, or a triple pattern), where both mechanisms agree, and
+must project them (pyoxigraph substitutes only projected variables); :func:`run_query` drops
+those constant columns from the rows.
 """
 
 from __future__ import annotations
@@ -186,14 +188,19 @@ def run_query(
         from .remote import select
 
         check_syntax(query.sparql)
-        return select(endpoint, bind_values(query.sparql, params))
-    if isinstance(store, Store):
-        return _local(store, query, params, allow_service)
-    with Store.open(Path(store) if store is not None else DEFAULT_STORE, create=False) as opened:
-        return _local(opened, query, params, allow_service)
+        rows = select(endpoint, bind_values(query.sparql, params))
+    elif isinstance(store, Store):
+        rows = store.query(query.sparql, params, allow_service=allow_service)
+    else:
+        with Store.open(Path(store) if store else DEFAULT_STORE, create=False) as opened:
+            rows = opened.query(query.sparql, params, allow_service=allow_service)
+    return _drop_params(rows, query)
 
 
-def _local(
-    store: Store, query: NamedQuery, params: Mapping[str, Term | str], allow_service: bool
-) -> Rows:
-    return store.query(query.sparql, params, allow_service=allow_service)
+def _drop_params(rows: Rows, query: NamedQuery) -> Rows:
+    """Remove the parameter columns (constant; projected only because substitution needs it)."""
+    names = {p.name for p in query.params}
+    if not names & set(rows.columns):
+        return rows
+    columns = [c for c in rows.columns if c not in names]
+    return Rows([{c: row[c] for c in columns} for row in rows], columns)

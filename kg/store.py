@@ -49,6 +49,11 @@ def code_only(sparql: str) -> str:
     return _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
 
 
+def strip_comments(sparql: str) -> str:
+    """Remove ``#`` comments (not ``#`` inside IRIs or strings) from *sparql*."""
+    return _OPAQUE.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), sparql)
+
+
 def check_service(sparql: str, allow_service: bool = False) -> None:
     """Refuse federated ``SERVICE`` calls unless explicitly allowed."""
     if not allow_service and re.search(r"\bSERVICE\b", code_only(sparql), re.IGNORECASE):
@@ -238,7 +243,7 @@ class Store:
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}; fix the query") from None
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT queries return rows; rewrite the query as a SELECT")
