@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .records import Diagnostic, Document
@@ -41,6 +42,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # Control characters that never occur in text (tab, LF, FF, CR, ESC-free range).
+_MIXED = re.compile(r"[A-Za-z][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 
@@ -184,64 +186,105 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
 
 
 def _plausibly_arabic(text: str) -> bool:
-    """Tell whether a Windows-1256 decoding looks like Arabic prose, not mojibake."""
+    """Tell whether a Windows-1256 decoding looks like Arabic, not mojibake of another code page.
+
+    Markup and Latin words may surround the Arabic (HTML pages), so only non-ASCII letters
+    count: most must be Arabic, and Arabic letters must not sit inside Latin words («seًor»).
+    """
     if "\ufffd" in text or _CONTROL.search(text):
         return False
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    arabic = sum(1 for ch in letters if "\u0621" <= ch <= "\u064a")
-    latin_extended = sum(1 for ch in letters if "\u00c0" <= ch <= "\u00ff")
-    return arabic >= 0.5 * len(letters) and latin_extended <= 0.05 * len(letters)
+    foreign = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    arabic = sum(1 for ch in foreign if "\u0621" <= ch <= "\u064a")
+    mixed = len(_MIXED.findall(text))
+    return arabic > 0 and arabic >= 0.9 * len(foreign) and mixed <= 0.02 * arabic
 
 
 def _docx_text(path: Path, raw: bytes, max_bytes: int) -> str:
-    """Return the paragraphs and table cells of a .docx, in document order, one per line."""
+    """Return the paragraphs and table cells of a .docx, in document order, one per line.
+
+    Footnotes are written where they are referenced, in the markup of the sample corpus that
+    :func:`kg.normalize.remove_footnote_markup` understands: ``كلمة[footnoteRef:1] [1: نص]``.
+    """
     import io
 
     from docx import Document as open_docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml import parse_xml
 
     bad = f"{path} is not a valid .docx (zip) file; open it in a word processor and save as .docx"
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-            if "word/document.xml" not in archive.namelist():
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
                 raise InputError(bad)
-    except zipfile.BadZipFile:
-        raise InputError(bad) from None
-    if unpacked > 10 * max_bytes:
-        raise InputError(
-            f"{path} unpacks to {unpacked:,} bytes, more than 10 x the limit of {max_bytes:,} "
-            "bytes; split the document"
-        )
-    try:
+            if unpacked > 10 * max_bytes:
+                raise InputError(
+                    f"{path} unpacks to {unpacked:,} bytes, more than 10 x the limit of "
+                    f"{max_bytes:,} bytes; split the document"
+                )
+            notes_xml = archive.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
         document = open_docx(io.BytesIO(raw))
+        footnotes = _docx_footnotes(parse_xml(notes_xml)) if notes_xml else {}
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
         raise InputError(bad) from None
-    return "\n".join(_docx_blocks(document.element.body))
+    return "\n".join(_docx_blocks(document.element.body, footnotes))
 
 
-def _docx_blocks(body: object) -> list[str]:
-    """Yield the text of body paragraphs and of each distinct table cell, in order."""
-    from docx.oxml.ns import qn
+def _docx_footnotes(root: Any) -> dict[str, str]:
+    """Map footnote ids to their text (separator footnotes have a type and are skipped)."""
+    notes: dict[str, str] = {}
+    for note in root.iterchildren(qn("w:footnote")):
+        if note.get(qn("w:type")) in (None, "normal"):
+            body = " ".join(_paragraph_text(p, {}) for p in note.iter(qn("w:p"))).strip()
+            notes[note.get(qn("w:id"))] = body.replace("[", "(").replace("]", ")")
+    return notes
 
+
+def _docx_blocks(body: Any, footnotes: dict[str, str]) -> list[str]:
+    """Return the text of body paragraphs and of each table cell, in order."""
     lines: list[str] = []
-    for child in body.iterchildren():  # type: ignore[attr-defined]
+    for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(_paragraph_text(child))
+            lines.append(_paragraph_text(child, footnotes))
         elif child.tag == qn("w:tbl"):
             for tr in child.iter(qn("w:tr")):
                 for tc in tr.iterchildren(qn("w:tc")):
-                    lines.extend(_paragraph_text(p) for p in tc.iterchildren(qn("w:p")))
+                    lines.extend(_paragraph_text(p, footnotes) for p in tc.iterchildren(qn("w:p")))
     return lines
 
 
-def _paragraph_text(p: object) -> str:
-    """Return the text of one ``w:p`` element (runs, tabs and breaks)."""
-    from docx.text.paragraph import Paragraph
+def _paragraph_text(p: Any, footnotes: dict[str, str]) -> str:
+    """Return the text of one ``w:p`` element: runs, tabs, breaks and footnote references."""
+    parts: list[str] = []
+    for el in p.iter():
+        tag = el.tag
+        if tag == _W_T:
+            parts.append(el.text or "")
+        elif tag == _W_TAB:
+            parts.append("\t")
+        elif tag in (_W_BR, _W_CR):
+            parts.append("\n")
+        elif tag == _W_HYPHEN:
+            parts.append("-")
+        elif tag == _W_FOOTNOTE:
+            n = el.get(qn("w:id"))
+            parts.append(f"[footnoteRef:{n}]")
+            if footnotes.get(n):
+                parts.append(f" [{n}: {footnotes[n]}]")
+    return "".join(parts)
 
-    return Paragraph(p, None).text  # type: ignore[arg-type]
+
+def qn(name: str) -> str:
+    """Return the Clark name of a WordprocessingML tag: ``w:t`` -> ``{…/main}t``."""
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + name.removeprefix(
+        "w:"
+    )
+
+
+_W_T, _W_TAB, _W_BR, _W_CR, _W_HYPHEN, _W_FOOTNOTE = (
+    qn(f"w:{name}") for name in ("t", "tab", "br", "cr", "noBreakHyphen", "footnoteReference")
+)
 
 
 _BLOCK_TAGS = frozenset(

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from .dates import DateMatch
 from .normalize import fold
-from .relations import FoundRelation, find_relations
+from .relations import FoundRelation, date_from_context, find_approvals, find_relations
 from .rules import Found, find_all
 
 
@@ -38,7 +38,9 @@ class RuleComponent:
         text = doc.text
         folded = fold(text)
         dates, institutions, instruments, articles = find_all(text, folded)
-        relations = find_relations(text, folded, institutions, instruments, dates)
+        instruments = date_from_context(text, folded, instruments, dates)
+        instruments, approvals = find_approvals(text, folded, instruments)
+        relations = find_relations(text, folded, institutions, instruments, dates) + approvals
         doc.user_data["kg"] = ParagraphFinds(dates, institutions, instruments, articles, relations)
         for key, items in (
             ("institutions", institutions),

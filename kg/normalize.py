@@ -6,7 +6,9 @@ fixed order, repeated until nothing changes, which makes :func:`normalize` idemp
 
 Joining words split by PDF extraction (``«ا لصادر»`` -> ``«الصادر»``) uses the words of the
 text itself as evidence: a piece is joined to the neighbour that makes a word seen elsewhere in
-the same text; the letter lists in ``lexicons/split_words.tsv`` decide the rest.
+the same text; the letter lists in ``lexicons/split_words.tsv`` decide the rest.  So the same
+broken snippet may normalise differently alone and inside its document: to clean a span of a
+document, slice the document's :class:`Normalized` instead of normalising the span again.
 """
 
 from __future__ import annotations
@@ -157,6 +159,40 @@ def join_split_words(text: str) -> list[Edit]:
     return edits
 
 
+def join_split_pairs(text: str) -> list[Edit]:
+    """Join two pieces of a word split in the middle: «مطاب قة» -> «مطابقة», «بع دها» -> «بعدها».
+
+    Only when the joined word occurs elsewhere in the text and at least one piece never occurs
+    on its own elsewhere; two words that each stand alone elsewhere are never glued («ما لا»).
+    """
+    evidence: _Evidence | None = None
+    edits: list[Edit] = []
+    for run in _WORD_RUN.finditer(text):
+        if " " not in run[0]:
+            continue
+        if evidence is None:
+            evidence = _Evidence.of(text)
+        words = evidence.words
+        tokens = [(m.start() + run.start(), m.end() + run.start()) for m in _TOKEN.finditer(run[0])]
+        i = 0
+        while i < len(tokens) - 1:
+            (a, b), (c, d) = tokens[i], tokens[i + 1]
+            left, right = fold(text[a:b]), fold(text[c:d])
+            joined = left + right
+            alone = [words[w] - (1 + (left == right)) > 0 for w in (left, right)]
+            if (
+                min(len(left), len(right)) >= 2
+                and len(joined) >= 4
+                and words[joined] > 0
+                and not all(alone)
+            ):
+                edits.append((b, c, ""))
+                i += 2
+            else:
+                i += 1
+    return edits
+
+
 def join_split_dates(text: str) -> list[Edit]:
     """Join digits split inside a date: «1 0 كانون الثاني» -> «10 …», «حزيران/يونيه 20 01» -> «2001».
 
@@ -184,6 +220,7 @@ REPAIRS: tuple[Callable[[str], list[Edit]], ...] = (
     ascii_digits,
     collapse_spaces,
     join_split_words,
+    join_split_pairs,
     join_split_dates,
 )
 
@@ -263,7 +300,7 @@ def _year_pattern() -> re.Pattern[str]:
 
 
 STRONG, WEAK, CAUTIOUS = 0, 1, 2
-_WORD_END = frozenset(" \n،؛:؟!.,;?\"'»«)(")
+_WORD_END = frozenset(" \n،؛:؟!.,;?\"'»«)(/")
 
 
 def _weakness(text: str, i: int, tokens: list[tuple[int, int]], rules: _SplitRules) -> int:
@@ -275,9 +312,9 @@ def _weakness(text: str, i: int, tokens: list[tuple[int, int]], rules: _SplitRul
     before, after = text[start - 1 : start], text[end : end + 1]
     if (before and before not in _WORD_END) or (after and after not in _WORD_END):
         return STRONG  # glued to a number or a symbol: «و37»
-    if before == "(" or after in (")", ".", "-", "/"):
+    if after in (")", ".", "-", "/"):
         return STRONG  # a list letter «(أ)» or an abbreviation «ص.»
-    if text[start - 2 : start - 1].isdigit():
+    if start >= 2 and text[start - 2].isdigit():
         return CAUTIOUS  # «2001 م», but also «735 م ستشفى»
     if kind in ("proclitic", "initial", "fragment") and i == len(tokens) - 1:
         return CAUTIOUS  # «وفقاً ل "معايير»: the next word is not Arabic letters

@@ -8,7 +8,7 @@ The clues are data (``lexicons/triggers.tsv``, ``lexicons/subordination.tsv``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .dates import DateMatch
 from .records import Date, RelationKind
@@ -104,6 +104,8 @@ def find_changes(
     used: set[int] = set()
     for t_start, t_end, row in find_triggers(f):
         kind = RelationKind(row["relation"])
+        if kind == RelationKind.APPROVES:
+            continue  # see find_approvals
         s_start, s_end = sentence_bounds(t, t_start)
         planned = row["planned"] == "1"
         if kind == RelationKind.REPLACES:
@@ -158,3 +160,71 @@ def find_relations(
     return find_changes(t, f, institutions, instruments, dates) + find_subordinations(
         t, f, bodies, [i for i in institutions if i not in bodies]
     )
+
+
+_APPROVERS = frozenset({"decree", "order", "decision", "law"})
+_APPROVED = frozenset({"programme", "strategy", "action_plan", "concept", "regulation"})
+_LEADING_DATE = re.compile(r"^[\s،]*(?:و)?(?:في|منذ)\s+")
+
+
+def date_from_context(
+    t: str, f: str, instruments: list[Found], dates: list[DateMatch]
+) -> list[Found]:
+    """Date an undated decree, order, decision or law by its sentence's leading date.
+
+    «وفي 29 تشرين الثاني/نوفمبر 2019، أنشئت بموجب أمر صادر عن رئيس الجمهورية …»: the order is
+    of 29 November 2019.  Only a date that opens the sentence counts, and only when the sentence
+    also has a trigger (creation, adoption) that the instrument is the basis of.
+    """
+    result = []
+    for ins in instruments:
+        if ins.date is None and ins.type in _APPROVERS | {"constitutional_law", "other"}:
+            s_start, s_end = sentence_bounds(t, ins.start)
+            lead = _LEADING_DATE.match(f, s_start)
+            at = lead.end() if lead else -1
+            d = next((d for d in dates if d.date and d.start <= at + 5 and d.end > at), None)
+            if lead and d and d.end <= ins.start and find_triggers(f[s_start:s_end]):
+                ins = replace(ins, date=d.date)
+        result.append(ins)
+    return result
+
+
+def find_approvals(
+    t: str, f: str, instruments: list[Found]
+) -> tuple[list[Found], list[FoundRelation]]:
+    """«اعتمد، بموجب مرسوم مؤرخ …، البرنامج الحكومي …»: the decree approves the programme.
+
+    The approved instrument takes the approving act's date and issuer when it has none, since
+    the text dates its adoption by that act.
+    """
+    updated = {id(i): i for i in instruments}
+    relations = []
+    for t_start, _t_end, row in find_triggers(f):
+        if row["relation"] != RelationKind.APPROVES:
+            continue
+        s_start, s_end = sentence_bounds(t, t_start)
+        inside = [i for i in instruments if s_start <= i.start < s_end]
+        approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
+        approved = [i for i in inside if i.type in _APPROVED]
+        if len(approvers) != 1 or not approved:
+            continue
+        by = approvers[0]
+        for target in approved:
+            new = target
+            if target.date is None:
+                new = replace(target, date=by.date, issuer=target.issuer or by.issuer,
+                              issuer_label=target.issuer_label or by.issuer_label)
+            updated[id(target)] = new
+    final = [updated[id(i)] for i in instruments]
+    for t_start, _t_end, row in find_triggers(f):
+        if row["relation"] != RelationKind.APPROVES:
+            continue
+        s_start, s_end = sentence_bounds(t, t_start)
+        inside = [i for i in final if s_start <= i.start < s_end]
+        approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
+        if len(approvers) == 1:
+            relations.extend(
+                FoundRelation(RelationKind.APPROVES, approvers[0], i, (s_start, s_end))
+                for i in inside if i.type in _APPROVED
+            )
+    return final, relations

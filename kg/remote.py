@@ -125,9 +125,8 @@ def _with_retries(call: Callable[[], object], endpoint: str, retries: int = RETR
         except EndPointNotFound:
             raise StoreError(f"{host} was not found (HTTP 404); check the endpoint URL") from None
         except EndPointInternalError as exc:
-            if attempt == retries:
-                raise StoreError(f"{host} failed (HTTP 500) after {retries + 1} tries: "
-                                 f"{_brief(exc)}") from None
+            # A query that makes the server fail (HTTP 500) fails again; only 502-504 retry.
+            raise StoreError(f"{host} failed (HTTP 500): {_brief(exc)}") from None
         except urllib.error.HTTPError as exc:
             if exc.code < 500 or attempt == retries:
                 raise StoreError(f"{host} answered HTTP {exc.code}; check the endpoint") from None

@@ -114,6 +114,18 @@ def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
     return re.compile("|".join(f"(?:{p})" for p in parts if p)), ordered
 
 
+_ATTRIBUTES = (
+    "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
+    "title_about", "title_quoted", "period",
+)
+_DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "نفس", "ذات"})
+
+
+def _after_demonstrative(f: str, start: int) -> bool:
+    prev = f[max(0, start - 12) : start].split()
+    return bool(prev) and prev[-1] in _DEMONSTRATIVES
+
+
 @cache
 def _attribute_patterns() -> dict[str, re.Pattern[str]]:
     issuer_regex = _issuers()[0].pattern
@@ -227,11 +239,18 @@ def find_institutions(t: str, f: str) -> list[Found]:
         label = t[start:end]
         if m.group("ll"):
             label = "ال" + t[m.start("head") : end]
+        if fold_form(label) in _not_institutions():
+            continue
         kind = "post" if row.get("kind") == "post" else "institution"
         found.append(
             Found(kind, start, end, label=" ".join(label.split()), type=row["kind"], head=head)
         )
     return _drop_nested(found)
+
+
+@cache
+def _not_institutions() -> frozenset[str]:
+    return frozenset(table("not_institutions.tsv"))
 
 
 def _drop_nested(found: list[Found]) -> list[Found]:
@@ -248,8 +267,9 @@ def _drop_nested(found: list[Found]) -> list[Found]:
 
 
 def _date_at(dates: list[DateMatch], pos: int) -> DateMatch | None:
+    """The date expression that starts at ``pos`` (or contains it: «لعام 2002» starts earlier)."""
     for d in dates:
-        if d.start >= pos and d.start - pos <= 1:
+        if 0 <= d.start - pos <= 1 or d.start <= pos < d.end:
             return d
     return None
 
@@ -268,13 +288,22 @@ def find_instruments(
         if head.startswith("ل") and not head.startswith("ال") and not m.group("pre").endswith("ل"):
             continue  # contracted «للقانون» form needs the «ل» prefix
         pos = m.end()
+        if _after_demonstrative(f, m.start()):
+            continue  # «هذا القانون», «هذه الاستراتيجية»: a reference back, not a new instrument
         info: dict[str, object] = {}
         sentence_end = sentence_bounds(t, m.start())[1]
         named = False
+        skip = attrs["state_skip"].match(f[pos:sentence_end])
+        if skip and row["needs"] == "name":
+            pos += skip.end()  # «قانون جمهورية أذربيجان بشأن …»
+            named = row["type"] == "constitution"  # «دستور جمهورية أذربيجان»
         if row["needs"] == "name" and _generic_use(f, m.start("head"), pos):
             continue
-        if row["needs"] == "name" and not re.match(r"[\s،]*(?:بشان|المتعلق|رقم|\"|«)", f[pos:]):
-            name_end = run_on(f, pos, sentence_end, after_indefinite=True, max_words=8)
+        if not named and row["needs"] == "name" and not re.match(
+            r"[\s،]*(?:بشان|المتعلق|رقم|\"|«)", f[pos:]
+        ):
+            name_end = run_on(f, pos, sentence_end, after_indefinite=not head.startswith("ال"),
+                              max_words=8)
             if name_end > pos:
                 info["title"] = t[pos:name_end].strip()
                 named = True
@@ -283,11 +312,11 @@ def find_instruments(
         while progressed:
             progressed = False
             window = f[pos:sentence_end]
-            for name, pattern in attrs.items():
-                a = pattern.match(window)
+            for name in _ATTRIBUTES:
+                a = attrs[name].match(window)
                 if not a:
                     continue
-                if name in ("issuer", "issuer_direct"):
+                if name in ("issuer", "issuer_from", "issuer_direct"):
                     if "issuer" in info:
                         continue
                     at = pos + a.end()
@@ -325,9 +354,12 @@ def find_instruments(
                 elif name in ("title_about", "title_quoted"):
                     if info.get("title") and not named:
                         continue
-                    title = t[pos + a.start("title") : pos + a.end("title")]
-                    info["title"] = title.strip().strip('"«»').strip()
-                    pos += a.end()
+                    t_start, t_end = pos + a.start("title"), pos + a.end("title")
+                    if name == "title_about" and f[t_start] not in '"«':
+                        cut = attrs["title_stop"].search(f, t_start, t_end)
+                        t_end = cut.start() if cut else t_end
+                    info["title"] = t[t_start:t_end].strip().strip('"«»').strip()
+                    pos = t_end if name == "title_about" else pos + a.end()
                     named = False
                 elif name == "period":
                     if "period" in info:
@@ -401,8 +433,8 @@ def _adjective_issuers() -> dict[str, dict[str, str]]:
 # --- articles ------------------------------------------------------------------------------
 
 _ARTICLE = re.compile(
-    r"(?<!\w)(?:[وف]?[بل]?)(?:ال)?(?:ماده|مادتين|مادتان|مواد)\s+\(?(?P<n>\d+)\)?"
-    r"(?:\s*(?:الي|و|-|–)\s*(?P<to>\d+))?"
+    r"(?<!\w)(?:[وف]?[بل]?)(?:ال)?(?:ماده|مادتين|مادتان|مواد)\s+\(?(?P<n>\d+(?:-\d+)*)\)?"
+    r"(?:\s*(?:الي|و)\s*(?P<to>\d+(?:-\d+)*))?(?:\s*\(\d+\))?"
 )
 
 

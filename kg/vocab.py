@@ -14,6 +14,7 @@ ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 ITYPE = Namespace(BASE + "ontology/instrument-type/")
 IKIND = Namespace(BASE + "ontology/institution-kind/")
+SHAPES = Namespace(BASE + "shapes#")  # SHACL shapes in shapes/*.ttl (lkgsh:)
 
 
 class LKG(DefinedNamespace):

@@ -51,8 +51,13 @@ def test_windows_1256_arabic_with_notice(tmp_path: Path) -> None:
     assert doc.notices == (Diagnostic("info", "decoded as Windows-1256", "old.txt"),)
 
 
-def test_latin1_bytes_are_not_taken_for_arabic(tmp_path: Path) -> None:
-    path = write(tmp_path / "latin.txt", "Résumé élémentaire à côté".encode("latin-1"))
+@pytest.mark.parametrize(
+    "latin",
+    ["Résumé élémentaire à côté", "El año del señor, la canción", "Größe und Übermaß"],
+    ids=["french", "spanish", "german"],
+)
+def test_latin1_bytes_are_not_taken_for_arabic(tmp_path: Path, latin: str) -> None:
+    path = write(tmp_path / "latin.txt", latin.encode("latin-1"))
     with pytest.raises(InputError) as exc:
         read_document(path)
     assert str(exc.value).startswith(f"cannot decode {path}: not UTF-8, UTF-16 or Windows-1256")
@@ -96,6 +101,49 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     assert doc.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx_with_footnote(path: Path) -> Path:
+    """Save a .docx whose first paragraph references footnote 1 (python-docx cannot add one)."""
+    from docx import Document as new_docx
+
+    document = new_docx()
+    paragraph = document.add_paragraph("أذربيجان")
+    paragraph.add_run().add_break()
+    paragraph.add_run("1-\tأنشئت الوكالة")
+    document.save(str(path))
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["word/document.xml"].decode()
+    first_run_end = xml.index("</w:r>") + len("</w:r>")
+    reference = '<w:r><w:footnoteReference w:id="1"/></w:r>'
+    parts["word/document.xml"] = (xml[:first_run_end] + reference + xml[first_run_end:]).encode()
+    parts["word/footnotes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W_NS}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+        "المرسوم [رقم 5] المؤرخ 2007</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_docx_footnotes_tabs_and_breaks(tmp_path: Path) -> None:
+    doc = read_document(docx_with_footnote(tmp_path / "notes.docx"))
+    assert doc.text == "أذربيجان[footnoteRef:1] [1: المرسوم (رقم 5) المؤرخ 2007]\n1-\tأنشئت الوكالة"
+
+
+def test_docx_without_text(tmp_path: Path) -> None:
+    from docx import Document as new_docx
+
+    path = tmp_path / "blank.docx"
+    new_docx().save(str(path))
+    assert error_of(read_document, path).startswith(f"{path} has no text")
+
+
 def test_html_visible_text_only(tmp_path: Path) -> None:
     markup = (
         "<!DOCTYPE html><html><head><title>عنوان</title><style>p {color: red}</style>"
@@ -116,6 +164,17 @@ def test_htm_in_windows_1256(tmp_path: Path) -> None:
     doc = read_document(write(tmp_path / "p.htm", f"<p>{ARABIC}</p>".encode("cp1256")))
     assert doc.text == ARABIC.strip()
     assert doc.notices[0].message == "decoded as Windows-1256"
+
+
+def test_html_in_windows_1256_with_much_markup(tmp_path: Path) -> None:
+    markup = (
+        '<html><head><meta charset="windows-1256"><style>body {font-family: Arial}</style>'
+        '</head><body><div class="content main-text" style="direction: rtl; margin: 0 auto">'
+        f"<p>{ARABIC}</p></div></body></html>"
+    )
+    doc = read_document(write(tmp_path / "p.html", markup.encode("cp1256")))
+    assert doc.text == ARABIC.strip()
+    assert doc.encoding == "windows-1256"
 
 
 def test_html_text_pre_keeps_spacing() -> None:

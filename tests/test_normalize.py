@@ -17,6 +17,7 @@ from kg.normalize import (
     fold,
     grouped_number,
     join_split_dates,
+    join_split_pairs,
     join_split_words,
     normalize,
     plain_spaces,
@@ -235,15 +236,62 @@ def test_real_words_and_letters_are_left_alone(text: str) -> None:
     assert norm_text(text) == text
 
 
+def test_letter_at_text_start_is_not_mistaken_for_one_after_a_number() -> None:
+    # «ا» at position 0: the character two places before it does not exist (no wrap-around)
+    assert norm_text("ا لتشجيع على 5") == "التشجيع على 5"
+
+
 def test_join_after_number_only_into_known_word() -> None:
     context = "المستشفى مستشفى\n"
     assert norm_text(context + "يوجد 735 م ستشفى") == context + "يوجد 735 مستشفى"
 
 
+@pytest.mark.parametrize(
+    ("context", "original", "expected"),
+    [
+        ("المطابقة مطابقة", "مدى مطاب قة قوانين", "مدى مطابقة قوانين"),  # 001
+        ("بعدها يوما", "و70 يوما بع دها)", "و70 يوما بعدها)"),
+        ("المؤسسات", "الفنون في المؤ سسات التعليمية", "الفنون في المؤسسات التعليمية"),
+        ("وتحدد", "(النوبة). وت حدد وقت", "(النوبة). وتحدد وقت"),
+        ("القرارات قرارات", "مدى مطابقة قرا رات مجلس", "مدى مطابقة قرارات مجلس"),
+    ],
+    ids=["mutabaqa", "baadaha", "muassasat", "tuhaddad", "qararat"],
+)
+def test_split_pairs_joined(context: str, original: str, expected: str) -> None:
+    assert norm_text(context + "\n" + original) == context + "\n" + expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "مالا ما لا ما لا",  # both pieces stand alone elsewhere
+        "عندما يضطر",  # nothing split
+        "في العمل العمل",
+    ],
+    ids=["both-words", "no-split", "repeated"],
+)
+def test_split_pairs_leave_real_words(text: str) -> None:
+    assert join_split_pairs(text) == []
+
+
+def test_letter_after_slash_joins_month_name() -> None:
+    context = "يناير\n"
+    assert norm_text(context + "حتى 1 كانون الثاني/ي ناير 2002") == (
+        context + "حتى 1 كانون الثاني/يناير 2002"
+    )
+
+
+def test_letter_after_bracket_joins() -> None:
+    context = "بلغ\n"
+    assert norm_text(context + "(ب لغ عدد المستفيدين") == context + "(بلغ عدد المستفيدين"
+
+
 def test_join_split_words_corpus_001_fixes_known_breaks() -> None:
     text = (corpus_dir() / DOC_001).read_text(encoding="utf-8")
     clean = normalize(text).text
-    for broken in ["ا لتشجيع", "ت برم", "كانو ن", "وجب ة", "العم ل", "ل لعاملين", "أ عم ا رهم"]:
+    broken_forms = ["ا لتشجيع", "ت برم", "كانو ن", "وجب ة", "العم ل", "ل لعاملين", "أ عم ا رهم"]
+    broken_forms += ["مطاب قة", "الطا قة", "المؤ سسات", "ي ناير"]
+    for broken in broken_forms:
         assert broken not in clean
     for whole in ["التشجيع", "تبرم", "كانون الأول", "وجبة", "أعمارهم", "للعاملين"]:
         assert whole in clean
@@ -358,7 +406,8 @@ def test_repairs_run_in_documented_order() -> None:
     names = [r.__name__ for r in REPAIRS]
     assert names.index("strip_diacritics") < names.index("join_split_words")
     assert names.index("collapse_spaces") < names.index("join_split_words")
-    assert names.index("join_split_words") < names.index("join_split_dates")
+    assert names.index("join_split_words") < names.index("join_split_pairs")
+    assert names.index("join_split_pairs") < names.index("join_split_dates")
 
 
 # --- property tests ------------------------------------------------------------------------

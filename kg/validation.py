@@ -1,0 +1,473 @@
+"""Validate a legalkg graph against the SHACL shapes in ``shapes/``; read graph files safely.
+
+:func:`validate` returns a :class:`Report`; non-conformance is a result, never an exception.
+The data is merged into one graph (named graphs included) together with the ontology, so that
+``sh:class`` sees ``rdfs:subClassOf`` (an ``lkg:Establishment`` is an ``org:ChangeEvent``).
+pySHACL runs with ``inference="none"``: the graph already states every type it uses, RDFS
+inference would also type nodes from property domains (hiding a missing ``a lkg:Mention``) and
+costs several times more on large graphs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax import SAXParseException
+
+import pyshacl
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.exceptions import ParserError
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .errors import InputError, ResourceError
+from .resources import ontology_dir, shapes_dir
+from .vocab import LKG, SHAPES
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("lkgsh", str(SHAPES)),
+    ("lkg", str(LKG._NS)),
+    ("itype", "https://w3id.org/legalkg/ontology/instrument-type/"),
+    ("ikind", "https://w3id.org/legalkg/ontology/institution-kind/"),
+    ("id", "https://w3id.org/legalkg/id/"),
+    ("eli", "http://data.europa.eu/eli/ontology#"),
+    ("org", "http://www.w3.org/ns/org#"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("dcterms", str(DCTERMS)),
+    ("skos", str(SKOS)),
+    ("rdfs", str(RDFS)),
+    ("rdf", str(RDF)),
+    ("xsd", str(XSD)),
+    ("sh", str(SH)),
+)
+
+# extension -> (rdflib format, name users know, holds named graphs)
+FORMATS: dict[str, tuple[str, str, bool]] = {
+    ".ttl": ("turtle", "Turtle", False),
+    ".turtle": ("turtle", "Turtle", False),
+    ".nt": ("nt", "N-Triples", False),
+    ".ntriples": ("nt", "N-Triples", False),
+    ".nq": ("nquads", "N-Quads", True),
+    ".nquads": ("nquads", "N-Quads", True),
+    ".trig": ("trig", "TriG", True),
+    ".jsonld": ("json-ld", "JSON-LD", True),
+    ".json": ("json-ld", "JSON-LD", True),
+    ".rdf": ("xml", "RDF/XML", False),
+    ".owl": ("xml", "RDF/XML", False),
+    ".xml": ("xml", "RDF/XML", False),
+}
+
+_PARSE_ERRORS = (BadSyntax, ParserError, SAXParseException, ValueError, TypeError, KeyError,
+                 AttributeError, IndexError, UnicodeError)
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result in plain words, located in the source text when the graph says where."""
+
+    severity: str  # "Violation" | "Warning" | "Info"
+    focus: str  # IRI of the node that failed
+    focus_label: str  # Arabic label if any, else English, else the IRI
+    path: str  # prefixed property path ("eli:date_document", "^lkg:denotes") or ""
+    message: str
+    source_shape: str  # prefixed shape name ("lkgsh:Mention-snippet")
+    value: str  # the offending value in Turtle-like form, or ""
+    doc: str  # document id of the focus node's first mention, when known
+    para: str  # paragraph number of that mention, when known
+
+    def text_line(self) -> str:
+        """Render as ``SEVERITY  focus_label  path  message  [doc para]``."""
+        message = self.message
+        if self.value and self.value != compact(self.focus):
+            message += f" (value: {self.value})"
+        line = f"{self.severity}  {self.focus_label}  {self.path or '-'}  {message}"
+        if self.doc:
+            line += f"  [{self.doc} {self.para}]" if self.para else f"  [{self.doc}]"
+        return line
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of :func:`validate`: conforms when there is no Violation."""
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Return the number of results per severity, every severity present."""
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for r in self.results:
+            counts[r.severity] = counts.get(r.severity, 0) + 1
+        return counts
+
+    def summary(self) -> str:
+        """Return one line with the counts and the verdict."""
+        c = self.counts
+        parts = [
+            _plural(c["Violation"], "violation"),
+            _plural(c["Warning"], "warning"),
+            f"{c['Info']} info",
+        ]
+        verdict = "the graph conforms" if self.conforms else "the graph does not conform"
+        return f"{', '.join(parts)}: {verdict}"
+
+    def text_lines(self) -> list[str]:
+        """Return one line per result, then the summary line."""
+        return [r.text_line() for r in self.results] + [self.summary()]
+
+    def to_json(self) -> list[dict[str, str]]:
+        """Return the results as JSON-ready dictionaries (field name -> string)."""
+        return [
+            {
+                "severity": r.severity,
+                "focus": r.focus,
+                "focus_label": r.focus_label,
+                "path": r.path,
+                "message": r.message,
+                "source_shape": r.source_shape,
+                "value": r.value,
+                "doc": r.doc,
+                "para": r.para,
+            }
+            for r in self.results
+        ]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+# --- resources -------------------------------------------------------------------------------
+
+
+def _parse_dir(folder: Path, what: str) -> Graph:
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise ResourceError(f"no {what} files (*.ttl) in {folder}; reinstall legalkg or restore them")
+    graph = Graph()
+    for path in files:
+        try:
+            graph.parse(path, format="turtle")
+        except BadSyntax as exc:
+            raise ResourceError(
+                f"{path}: line {exc.lines + 1}: {exc._why}; fix the {what} file"  # noqa: SLF001
+            ) from None
+    return graph
+
+
+@cache
+def shapes_graph() -> Graph:
+    """Return the SHACL shapes of ``shapes/*.ttl`` (parsed once)."""
+    return _parse_dir(shapes_dir(), "shapes")
+
+
+@cache
+def ontology_graph() -> Graph:
+    """Return the ontology and concept schemes of ``ontology/*.ttl`` (parsed once)."""
+    return _parse_dir(ontology_dir(), "ontology")
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def validate(data: Graph | Dataset) -> Report:
+    """Validate ``data`` (all its named graphs together) against the legalkg shapes."""
+    union = _union(data)
+    shapes = shapes_graph()
+    _, results_graph, _ = pyshacl.validate(
+        union,
+        shacl_graph=shapes,
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+        inplace=True,
+        advanced=False,
+        meta_shacl=False,
+    )
+    where = _provenance_index(union)
+    seen: dict[tuple[str, ...], ValidationResult] = {}
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        result = _result(results_graph, shapes, union, where, node)
+        seen.setdefault(_identity(result), result)
+    results = tuple(sorted(seen.values(), key=_sort_key))
+    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
+
+
+def _union(data: Graph | Dataset) -> Graph:
+    """Merge every triple of ``data`` (any named graph) with the ontology into a fresh graph."""
+    union = Graph()
+    if isinstance(data, Dataset) or hasattr(data, "quads"):
+        for s, p, o, *_ in data.quads((None, None, None, None)):  # type: ignore[union-attr]
+            union.add((s, p, o))
+    else:
+        union += data
+    union += ontology_graph()
+    return union
+
+
+def _identity(r: ValidationResult) -> tuple[str, ...]:
+    return (r.severity, r.focus, r.path, r.source_shape, r.value, r.message)
+
+
+def _sort_key(r: ValidationResult) -> tuple[Any, ...]:
+    rank = SEVERITIES.index(r.severity) if r.severity in SEVERITIES else len(SEVERITIES)
+    para = int(r.para) if r.para.isdigit() else -1
+    return (rank, r.doc, para, r.para, r.focus, r.path, r.source_shape, r.value, r.message)
+
+
+def _result(
+    results: Graph,
+    shapes: Graph,
+    data: Graph,
+    where: dict[Any, tuple[str, str]],
+    node: Any,
+) -> ValidationResult:
+    focus = results.value(node, SH.focusNode)
+    path = results.value(node, SH.resultPath)
+    severity = results.value(node, SH.resultSeverity)
+    shape = results.value(node, SH.sourceShape)
+    value = results.value(node, SH.value)
+    messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
+    doc, para = where.get(focus, ("", ""))
+    return ValidationResult(
+        severity=_local(severity) if isinstance(severity, URIRef) else "Violation",
+        focus=_node_text(focus),
+        focus_label=_label(data, focus),
+        path=_path_text(path, (results, shapes)) if path is not None else "",
+        message=messages[0] if messages else "the node does not match its shape",
+        source_shape=compact(shape) if isinstance(shape, URIRef) else "",
+        value=_term_text(value) if value is not None else "",
+        doc=doc,
+        para=para,
+    )
+
+
+def _local(iri: URIRef) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def compact(term: Any) -> str:
+    """Return ``term`` as a prefixed name (``lkg:Mention``) when a known prefix fits."""
+    text = str(term)
+    if not isinstance(term, URIRef | str) or isinstance(term, Literal):
+        return text
+    for prefix, ns in PREFIXES:
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
+def _node_text(node: Any) -> str:
+    if isinstance(node, URIRef):
+        return str(node)
+    if isinstance(node, BNode):
+        return "(blank node)"
+    return _term_text(node)
+
+
+def _term_text(term: Any) -> str:
+    if isinstance(term, Literal):
+        text = json.dumps(str(term), ensure_ascii=False)
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{text}^^{compact(term.datatype)}"
+        return text
+    if isinstance(term, BNode):
+        return "(blank node)"
+    return compact(term)
+
+
+def _path_text(path: Any, graphs: tuple[Graph, ...]) -> str:
+    """Render a SHACL property path in SPARQL syntax with prefixed names."""
+    if isinstance(path, URIRef):
+        return compact(path)
+    for g in graphs:
+        inverse = g.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + _path_text(inverse, graphs)
+        alternatives = g.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "|".join(_path_text(p, graphs) for p in Collection(g, alternatives))
+        for op, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
+                           (SH.zeroOrOnePath, "?")):
+            inner = g.value(path, op)
+            if inner is not None:
+                return _path_text(inner, graphs) + suffix
+        if g.value(path, RDF.first) is not None:
+            return "/".join(_path_text(p, graphs) for p in Collection(g, path))
+    return "(path)"
+
+
+def _label(data: Graph, node: Any) -> str:
+    """Return the node's Arabic label, else its English label, else its IRI."""
+    if not isinstance(node, URIRef | BNode):
+        return _term_text(node)
+    labels = [
+        o for p in (RDFS.label, SKOS.prefLabel) for o in data.objects(node, p)
+        if isinstance(o, Literal)
+    ]
+    for lang in ("ar", "en"):
+        found = sorted(str(o) for o in labels if (o.language or "").lower().startswith(lang))
+        if found:
+            return found[0]
+    return _node_text(node)
+
+
+def _provenance_index(data: Graph) -> dict[Any, tuple[str, str]]:
+    """Map mentions, the nodes they denote or evidence, paragraphs and documents to (doc, para).
+
+    A node mentioned several times gets its first mention: lowest document id, then
+    paragraph position, then start offset.
+    """
+    best: dict[Any, tuple[tuple[Any, ...], tuple[str, str]]] = {}
+
+    def offer(node: Any, key: tuple[Any, ...], where: tuple[str, str]) -> None:
+        if node not in best or key < best[node][0]:
+            best[node] = (key, where)
+
+    for doc in data.subjects(RDF.type, LKG.Document):
+        offer(doc, (_doc_id(data, doc),), (_doc_id(data, doc), ""))
+    for para in data.subjects(RDF.type, LKG.Paragraph):
+        doc_id, number, index = _para_info(data, para)
+        offer(para, (doc_id, index), (doc_id, number))
+    for mention in data.subjects(RDF.type, LKG.Mention):
+        para = data.value(mention, LKG.inParagraph)
+        if para is None:
+            continue
+        doc_id, number, index = _para_info(data, para)
+        key = (doc_id, index, _int(data.value(mention, LKG.startOffset)))
+        offer(mention, key, (doc_id, number))
+        for target in data.objects(mention, LKG.denotes):
+            offer(target, key, (doc_id, number))
+        for event in data.subjects(LKG.evidence, mention):
+            offer(event, key, (doc_id, number))
+    return {node: where for node, (_, where) in best.items()}
+
+
+def _doc_id(data: Graph, doc: Any) -> str:
+    ident = data.value(doc, DCTERMS.identifier)
+    return str(ident) if ident is not None else str(doc).rsplit("/", 1)[-1]
+
+
+def _para_info(data: Graph, para: Any) -> tuple[str, str, int]:
+    doc = data.value(para, LKG.document)
+    doc_id = _doc_id(data, doc) if doc is not None else ""
+    number = data.value(para, LKG.paragraphNumber)
+    return doc_id, str(number) if number is not None else "", _int(data.value(para, LKG.paragraphIndex))
+
+
+def _int(term: Any) -> int:
+    try:
+        return int(term) if term is not None else -1
+    except (TypeError, ValueError):
+        return -1
+
+
+# --- reading graph files ---------------------------------------------------------------------
+
+
+def load_graph_file(path: Path) -> Dataset | Graph:
+    """Parse an RDF file by its extension; quad formats and JSON-LD give a :class:`Dataset`.
+
+    Refuses what could make the parser fetch or explode: a JSON-LD ``@context`` that names a
+    remote document, and DOCTYPE / ENTITY declarations in RDF/XML (the "billion laughs").
+    """
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(f"cannot tell the RDF format of {path} from its extension; use one of {known}")
+    rdf_format, name, quads = fmt
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"cannot read {path}: no such file; give the path of a graph file") from None
+    except IsADirectoryError:
+        raise InputError(f"cannot read {path}: it is a folder; give the path of a graph file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}; check the file's permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot parse {path}: byte {exc.start} is not UTF-8 text; check the file is {name}"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{path} is empty; give a graph written by `legalkg build` or `legalkg export`")
+    if rdf_format == "xml" and _DTD.search(raw):
+        raise InputError(
+            f"refusing {path}: it declares a DOCTYPE or ENTITY, which can make the parser expand "
+            "entities without limit; remove the declaration"
+        )
+    if rdf_format == "json-ld":
+        _check_jsonld(path, text)
+    graph: Dataset | Graph = Dataset() if quads else Graph()
+    try:
+        graph.parse(data=text, format=rdf_format)
+    except _PARSE_ERRORS as exc:
+        raise InputError(f"cannot parse {path}: {_parse_error(exc, text)}; check the file is {name}") from None
+    if len(graph) == 0 and not any(True for _ in _quads(graph)):
+        raise InputError(f"{path} holds no triples; give a graph written by `legalkg build`")
+    return graph
+
+
+def _quads(graph: Dataset | Graph) -> Iterator[Any]:
+    if isinstance(graph, Dataset):
+        yield from graph.quads((None, None, None, None))
+    else:
+        yield from graph
+
+
+def _check_jsonld(path: Path, text: str) -> None:
+    """Raise :class:`InputError` for invalid JSON or a ``@context`` naming a remote document."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"cannot parse {path}: line {exc.lineno}: {exc.msg}; check the file is JSON-LD") from None
+    for context in _contexts(doc):
+        for item in context if isinstance(context, list) else [context]:
+            remote = isinstance(item, str) or (isinstance(item, dict) and "@import" in item)
+            if remote:
+                raise InputError(
+                    f"refusing {path}: its @context refers to a remote document "
+                    f"({item if isinstance(item, str) else item['@import']}), which legalkg never "
+                    "fetches; inline the context in the file"
+                )
+
+
+def _contexts(node: Any) -> Iterator[Any]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                yield value
+            # scoped contexts sit inside term definitions of a context, so look there too
+            yield from _contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _contexts(item)
+
+
+def _parse_error(exc: BaseException, text: str) -> str:
+    """Return ``line N: why`` from a parser exception, as precise as the parser allows."""
+    if isinstance(exc, BadSyntax):
+        return f"line {exc.lines + 1}: {exc._why}"  # noqa: SLF001
+    if isinstance(exc, SAXParseException):
+        return f"line {exc.getLineNumber()}: {exc.getMessage()}"
+    message = str(exc).strip() or type(exc).__name__
+    bad = re.search(r"Invalid line:?\s*'?(.+?)'?$", message, re.DOTALL)
+    if bad:
+        snippet = bad.group(1).strip()[:40]
+        for n, line in enumerate(text.splitlines(), 1):
+            if snippet and snippet in line:
+                return f"line {n}: {message.splitlines()[0]}"
+    return message.splitlines()[0]
