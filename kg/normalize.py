@@ -164,33 +164,49 @@ def join_split_pairs(text: str) -> list[Edit]:
 
     Only when the joined word occurs elsewhere in the text and at least one piece never occurs
     on its own elsewhere; two words that each stand alone elsewhere are never glued («ما لا»).
+    A joined word known only without its prefix («بالمؤسسات» from «المؤسسات») needs both
+    pieces to be unknown: «في ظل» stays although «يظل» occurs.
     """
+    rules = _split_rules()
     evidence: _Evidence | None = None
+    folded = ""
     edits: list[Edit] = []
     for run in _WORD_RUN.finditer(text):
         if " " not in run[0]:
             continue
         if evidence is None:
-            evidence = _Evidence.of(text)
-        words = evidence.words
+            evidence, folded = _Evidence.of(text), fold(text)
         tokens = [(m.start() + run.start(), m.end() + run.start()) for m in _TOKEN.finditer(run[0])]
         i = 0
         while i < len(tokens) - 1:
-            (a, b), (c, d) = tokens[i], tokens[i + 1]
-            left, right = fold(text[a:b]), fold(text[c:d])
-            joined = left + right
-            alone = [words[w] - (1 + (left == right)) > 0 for w in (left, right)]
-            if (
-                min(len(left), len(right)) >= 2
-                and len(joined) >= 4
-                and words[joined] > 0
-                and not all(alone)
-            ):
-                edits.append((b, c, ""))
+            if _pair_joins(folded, tokens[i], tokens[i + 1], evidence, rules):
+                edits.append((tokens[i][1], tokens[i + 1][0], ""))
                 i += 2
             else:
                 i += 1
     return edits
+
+
+def _pair_joins(
+    folded: str,
+    first: tuple[int, int],
+    second: tuple[int, int],
+    evidence: _Evidence,
+    rules: _SplitRules,
+) -> bool:
+    """Tell whether two adjacent tokens (spans of the folded text) are halves of one word."""
+    left, right = folded[first[0] : first[1]], folded[second[0] : second[1]]
+    if min(len(left), len(right)) < 2 or len(left) + len(right) < 4:
+        return False
+    words = evidence.words
+    alone = [words[w] - (1 + (left == right)) > 0 for w in (left, right)]
+    if all(alone):
+        return False
+    joined = left + right
+    if words[joined] > 0:
+        return True  # a word seen as such may absorb a real word: «قرا رات»
+    # one seen only with another prefix may not: «في ظل» is not «فيظل» although «يظل» occurs
+    return not any(alone) and _familiarity(joined, evidence, Counter(), rules) <= 0.5
 
 
 def join_split_dates(text: str) -> list[Edit]:
@@ -333,7 +349,7 @@ class _Evidence:
 
     @classmethod
     def of(cls, text: str) -> _Evidence:
-        words = Counter(fold(m[0]) for m in _TOKEN.finditer(text))
+        words = Counter(_TOKEN.findall(fold(text)))
         heads: Counter[str] = Counter()
         tails: Counter[str] = Counter()
         for word, n in words.items():

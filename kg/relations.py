@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from .dates import DateMatch
 from .records import Date, RelationKind
+from .lexicon import table
 from .rules import Found, find_subordination_cues, find_triggers, match_issuer, sentence_bounds
 
 _RELATIVE = re.compile(
     r"^[^.،]{0,40}[\s،,]*(?:و)?(?:التي|الذي|اللتين|اللذين|والتي|والذي)\s+(?:\S+\s+){0,1}$"
 )
-_SHORT_REF = re.compile(r"(?<!\w)(?:[وفبل]?)(?:لهذا|لهذه|هذا|هذه|ال)(?:\s+)?(?P<head>\w+)")
+_SHORT_REF = re.compile(r"\s*(?:[وفبل]?)(?:لهذا|لهذه|هذا|هذه)\s+(?:ال)?(?P<head>\w+)")
+_BASIS = re.compile(r"(?:بموجب|بمقتضي|وفقا\s+ل|طبقا\s+ل|عملا\s+ب|استنادا\s+الي)\s*$")
+_NEAR = 30  # at most this many characters between a trigger (or its legal basis) and the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +90,35 @@ def _short_reference(t: str, f: str, pos: int, bodies: list[Found]) -> Found | N
         return None
     head = m.group("head")
     for b in sorted(bodies, key=lambda x: -x.start):
-        if b.end <= pos and b.head.endswith(head[-4:]) and head.startswith(b.head[:3]):
+        if b.end > pos:
+            continue
+        if head == "منصب" and b.kind == "post":
+            return b  # «هذا المنصب» refers back to a post
+        if b.head == head or b.head == "ال" + head:
             return b
     return None
+
+
+def _blocked(f: str, t_start: int) -> bool:
+    """True when a trigger follows a blocker («ويمكن أيضا إنشاء», «وعند تشكيل»)."""
+    before = " ".join(f[max(0, t_start - 25) : t_start].split()[-2:])
+    blockers = _blockers()
+    return any(before.endswith(b) for b in blockers)
+
+
+@cache
+def _blockers() -> tuple[str, ...]:
+    return tuple(table("trigger_blockers.tsv"))
+
+
+def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: int) -> Found | None:
+    """The legal basis of a change: an instrument of the sentence, preferring «بموجب …» ones."""
+    candidates = [i for i in instruments if s_start <= i.start < s_end and i.type in _BASIS_TYPES]
+    if not candidates:
+        return None
+    marked = [i for i in candidates if _BASIS.search(f[max(0, i.start - 16) : i.start])]
+    pool = marked or candidates
+    return min(pool, key=lambda i: abs(i.start - t_start))
 
 
 def find_changes(
@@ -108,6 +138,8 @@ def find_changes(
             continue  # see find_approvals
         s_start, s_end = sentence_bounds(t, t_start)
         planned = row["planned"] == "1"
+        if _blocked(f, t_start):
+            continue
         if kind == RelationKind.REPLACES:
             old = _short_reference(t, f, t_end, bodies) or next(
                 (b for b in bodies if b.start >= t_end and b.start - t_end <= 3), None
@@ -116,23 +148,26 @@ def find_changes(
             if old and new:
                 result.append(FoundRelation(kind, new, old, (s_start, s_end)))
             continue
-        after = [b for b in bodies if t_end <= b.start < s_end and id(b) not in used]
-        before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
+        instrument = _basis(instruments, f, s_start, s_end, t_start)
         body = None
-        if row["voice"] in ("both", "before") and before:
-            gap = f[before[-1].end : t_start]
-            if _RELATIVE.match(gap) or row["voice"] == "before":
+        if row["voice"] in ("both", "after"):
+            body = _short_reference(t, f, t_end, bodies)
+        if body is None and row["voice"] in ("both", "before"):
+            before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
+            if before and (_RELATIVE.match(f[before[-1].end : t_start]) or row["voice"] == "before"):
                 body = before[-1]
-        if body is None and row["voice"] in ("both", "after") and after:
-            body = after[0]
+        if body is None and row["voice"] in ("both", "after"):
+            # the body follows the trigger, or the «بموجب …» clause right after it
+            anchors = [t_end] + [i.end for i in instruments if t_end <= i.start <= t_end + _NEAR]
+            after = [
+                b for b in bodies
+                if t_end <= b.start < s_end and id(b) not in used
+                and any(0 <= b.start - a <= _NEAR and "." not in f[a : b.start] for a in anchors)
+            ]
+            body = after[0] if after else None
         if body is None:
             continue
         used.add(id(body))
-        # the legal basis: an instrument in the same sentence, preferring one after «بموجب»
-        candidates = [i for i in instruments if s_start <= i.start < s_end]
-        instrument = None
-        if candidates:
-            instrument = min(candidates, key=lambda i: abs(i.start - t_start))
         date = instrument.date if instrument else None
         if instrument is None:
             later = [
@@ -164,7 +199,10 @@ def find_relations(
 
 _APPROVERS = frozenset({"decree", "order", "decision", "law"})
 _APPROVED = frozenset({"programme", "strategy", "action_plan", "concept", "regulation"})
-_LEADING_DATE = re.compile(r"^[\s،]*(?:و)?(?:في|منذ)\s+")
+_LEADING_DATE = re.compile(r"[\s،]*(?:\d+\s*-\s*)?(?:و)?(?:في|منذ)\s+")
+_BASIS_TYPES = frozenset(
+    {"decree", "order", "decision", "law", "constitutional_law", "constitution", "other"}
+)
 
 
 def date_from_context(

@@ -25,6 +25,8 @@ _PREPOSITIONS = frozenset(
     for w in (
         "في على من إلى عن مع منذ بموجب خلال حتى لدى عند بعد قبل ضد حول بين وفي وعلى ومن وإلى"
         " أو و ثم كما ما لا لم لن قد إذ إذا أن إن أنه أنها التي الذي هو هي هم"
+        " أيضا حاليا كذلك فقط جدا سنويا مباشرة عادة وهي وهو كان كانت تكون يكون ليس بعض كل جميع"
+        " داخل ضمن تحت لدى عبر نحو دون"
     ).split()
 )
 
@@ -116,7 +118,7 @@ def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
 
 _ATTRIBUTES = (
     "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
-    "title_about", "title_quoted", "period",
+    "title_about", "title_quoted", "period", "paren_note",
 )
 _DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "نفس", "ذات"})
 
@@ -202,7 +204,9 @@ def run_on(f: str, pos: int, end: int, *, after_indefinite: bool, max_words: int
             break
         if any(core.lstrip("لب") == s or core == s for s in g.get("state", ())):
             break
-        if w is not core and (bare in _plural_and_heads() or core in _plural_and_heads()):
+        stem = w[1:] if w.startswith("و") else ""
+        stem = stem[2:] if stem.startswith("ال") else stem
+        if stem and (stem in _plural_and_heads() or bare in _plural_and_heads()):
             break  # «… ووزارة العدل»: a new body starts
         if w in g.get("relational", ()):
             relational = True
@@ -215,12 +219,39 @@ def run_on(f: str, pos: int, end: int, *, after_indefinite: bool, max_words: int
         if _definite(core) or w in g.get("continue", ()):
             last = b
             continue
-        nxt = words[i + 1][2] if i + 1 < len(words) else ""
-        if i == 0 and after_indefinite and w not in _PREPOSITIONS and nxt.startswith("ال"):
-            last = b  # construct state after an indefinite head: «مركز باكو الدولي»
+        if _construct(words, i) and (i > 0 or after_indefinite):
+            last = b  # construct state: «مركز باكو الدولي», «لتعزيز مكافحة الفساد»
             continue
         break
     return last
+
+
+def _construct(words: list[tuple[int, int, str]], i: int) -> bool:
+    """An indefinite word belongs to a name when a definite word closes its construct chain.
+
+    «حقوق الإنسان», «لتعزيز مكافحة الفساد»: one or two indefinite nouns, then a definite one.
+    Words of the «ي» imperfect (verbs) and function words never do.
+    """
+    w = words[i][2]
+    if w in _PREPOSITIONS or w.startswith("ي") or len(w) < 3 or _verb_like(w):
+        return False
+    ahead = [x[2] for x in words[i + 1 : i + 4]]
+    if ahead and (_definite(ahead[0]) or ahead[0] in _grammar().get("relational", ())):
+        return True
+    if not w.startswith(("ل", "و")):
+        return False
+    # «لإيواء وإعادة تأهيل الفئات», «وقضايا حقوق الإنسان»: a chain of indefinite nouns
+    for j, x in enumerate(ahead):
+        if _definite(x):
+            return j > 0
+        if x in _PREPOSITIONS or x.startswith("ي") or _verb_like(x):
+            return False
+    return False
+
+
+def _verb_like(w: str) -> bool:
+    """«وأتيحت», «وأنشئت»: a conjunction glued to a past-tense verb, never inside a name."""
+    return w.startswith("و") and w.endswith("ت") and len(w) > 4
 
 
 def find_institutions(t: str, f: str) -> list[Found]:
@@ -358,9 +389,16 @@ def find_instruments(
                     if name == "title_about" and f[t_start] not in '"«':
                         cut = attrs["title_stop"].search(f, t_start, t_end)
                         t_end = cut.start() if cut else t_end
+                        t_end = _before_coordinated_head(f, t_start, t_end)
                     info["title"] = t[t_start:t_end].strip().strip('"«»').strip()
                     pos = t_end if name == "title_about" else pos + a.end()
                     named = False
+                elif name == "paren_note":
+                    if not named:
+                        continue  # only a name may carry a parenthesised note
+                    end_note = pos + a.end()
+                    info["title"] = t[m.end() : end_note].strip()
+                    pos = end_note
                 elif name == "period":
                     if "period" in info:
                         continue
@@ -422,6 +460,18 @@ def _generic_use(f: str, start: int, end: int) -> bool:
     prev = f[:start].split()[-1:] or [""]
     nxt = f[end:].split()[:1] or [""]
     return prev[0] in before or nxt[0].strip("،,.;:") in after
+
+
+_COORDINATED = re.compile(r"\s(?:و\S*\s+)(?=\S)")
+
+
+def _before_coordinated_head(f: str, start: int, end: int) -> int:
+    """Cut a title before «وإلغاء المرسوم …»: a coordinated phrase naming another instrument."""
+    regex = _instrument_heads()[0]
+    for m in _COORDINATED.finditer(f, start, end):
+        if regex.match(f, m.end()):
+            return m.start()
+    return end
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ from kg.normalize import (
     remove_tatweel,
     strip_diacritics,
 )
+from kg.records import Normalized
 from kg.resources import corpus_dir
 
 DOC_000 = "000_6cf377918dd049db.txt"
@@ -33,6 +35,16 @@ DOC_001 = "001_31d65159885b43bc.txt"
 
 def norm_text(text: str) -> str:
     return normalize(text).text
+
+
+@cache
+def corpus_text(name: str) -> str:
+    return (corpus_dir() / name).read_text(encoding="utf-8")
+
+
+@cache
+def corpus_norm(name: str) -> Normalized:
+    return normalize(corpus_text(name))
 
 
 # --- one test per repair and observed form (strings taken from the sample corpus) ------------
@@ -267,8 +279,9 @@ def test_split_pairs_joined(context: str, original: str, expected: str) -> None:
         "مالا ما لا ما لا",  # both pieces stand alone elsewhere
         "عندما يضطر",  # nothing split
         "في العمل العمل",
+        "في ظل يظل في",  # «فيظل» is known only through the prefix ف, and «في» is a word
     ],
-    ids=["both-words", "no-split", "repeated"],
+    ids=["both-words", "no-split", "repeated", "prefix-only"],
 )
 def test_split_pairs_leave_real_words(text: str) -> None:
     assert join_split_pairs(text) == []
@@ -287,8 +300,7 @@ def test_letter_after_bracket_joins() -> None:
 
 
 def test_join_split_words_corpus_001_fixes_known_breaks() -> None:
-    text = (corpus_dir() / DOC_001).read_text(encoding="utf-8")
-    clean = normalize(text).text
+    clean = corpus_norm(DOC_001).text
     broken_forms = ["ا لتشجيع", "ت برم", "كانو ن", "وجب ة", "العم ل", "ل لعاملين", "أ عم ا رهم"]
     broken_forms += ["مطاب قة", "الطا قة", "المؤ سسات", "ي ناير"]
     for broken in broken_forms:
@@ -390,8 +402,8 @@ def test_offsets_map_a_joined_word_back_to_its_broken_original() -> None:
 
 @pytest.mark.parametrize("name", [DOC_000, DOC_001])
 def test_corpus_normalises_consistently(name: str) -> None:
-    original = (corpus_dir() / name).read_text(encoding="utf-8")
-    n = normalize(original)
+    original = corpus_text(name)
+    n = corpus_norm(name)
     assert len(n.offsets) == len(n.text) + 1 and n.offsets[-1] == len(original)
     assert all(a < b for a, b in itertools.pairwise(n.offsets))
     assert not re.search("[\u064b-\u065f\u0670\u0640\u00a0\t]", n.text)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from functools import cache
 
 import pytest
 
 from kg.normalize import normalize
 from kg.paragraphs import paragraph_number, split_paragraphs, split_paragraphs_with_diagnostics
-from kg.records import Diagnostic, Paragraph
+from kg.records import Diagnostic, Normalized, Paragraph
 from kg.resources import corpus_dir
 
 DOC_000 = "000_6cf377918dd049db.txt"
@@ -132,9 +133,13 @@ def test_empty_text() -> None:
 # --- the real corpus -----------------------------------------------------------------------
 
 
+@cache
+def corpus_norm(name: str) -> Normalized:
+    return normalize((corpus_dir() / name).read_text(encoding="utf-8"))
+
+
 def corpus(name: str) -> tuple[list[Paragraph], list[Diagnostic]]:
-    norm = normalize((corpus_dir() / name).read_text(encoding="utf-8"))
-    return split_paragraphs_with_diagnostics(norm, name)
+    return split_paragraphs_with_diagnostics(corpus_norm(name), name)
 
 
 def test_corpus_000() -> None:
@@ -160,7 +165,7 @@ def test_corpus_001() -> None:
 
 @pytest.mark.parametrize("name", [DOC_000, DOC_001])
 def test_corpus_paragraphs_tile_the_text(name: str) -> None:
-    norm = normalize((corpus_dir() / name).read_text(encoding="utf-8"))
+    norm = corpus_norm(name)
     paras = split_paragraphs(norm, name)
 
     def squeeze(s: str) -> str:
