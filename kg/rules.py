@@ -85,8 +85,15 @@ def _heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
 
 @cache
 def _plural_and_heads() -> frozenset[str]:
-    """Folded head words (without article) that start a *new* body inside a coordination."""
-    return frozenset(table("institution_heads.tsv"))
+    """Folded head words (without article) that start a new name inside a coordination.
+
+    «… ووزارة العدل», «القانون المدني والقانون الخاص ب…»: institution and instrument heads.
+    """
+    heads = set(table("institution_heads.tsv"))
+    for form in table("instrument_types.tsv"):
+        first = form.split()[0]
+        heads.add(first[2:] if first.startswith("ال") else first)
+    return frozenset(heads)
 
 
 @cache
@@ -118,7 +125,7 @@ def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
 
 _ATTRIBUTES = (
     "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
-    "title_about", "title_quoted", "period", "paren_note",
+    "title_about", "title_quoted", "period", "paren_note", "year_after_comma", "title_extend",
 )
 _DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "نفس", "ذات"})
 
@@ -342,6 +349,7 @@ def find_instruments(
         progressed = True
         while progressed:
             progressed = False
+            before = pos
             window = f[pos:sentence_end]
             for name in _ATTRIBUTES:
                 a = attrs[name].match(window)
@@ -371,6 +379,8 @@ def find_instruments(
                     d = _date_at(dates, pos + a.end())
                     if d is None or d.date is None:
                         continue
+                    if row["type"] == "treaty" and a.group("connector") in (None, "في", "عام"):
+                        continue  # «انضمت إلى الاتفاقية … في عام 1997»: the accession, not the treaty
                     info["date"] = d.date
                     pos = d.end
                 elif name in ("number", "number_slash"):
@@ -393,18 +403,30 @@ def find_instruments(
                     info["title"] = t[t_start:t_end].strip().strip('"«»').strip()
                     pos = t_end if name == "title_about" else pos + a.end()
                     named = False
+                elif name == "title_extend":
+                    if not named or "date" in info:
+                        continue  # a name cut at «من»/«ب» runs on to «الصادر في DATE»
+                    info["title"] = t[m.end() : pos + a.end()].strip()
+                    pos += a.end()
+                elif name == "year_after_comma":
+                    if row["type"] != "treaty" or "date" in info:
+                        continue  # «اتفاقية تساوي الأجور، 1951» (ILO style)
+                    from .dates import parse_date
+
+                    info["date"] = parse_date(f"عام {a.group('year')}")
+                    pos += a.end()
                 elif name == "paren_note":
-                    if not named:
-                        continue  # only a name may carry a parenthesised note
+                    if not info.get("title"):
+                        continue  # only a name or title may carry a parenthesised note
                     end_note = pos + a.end()
-                    info["title"] = t[m.end() : end_note].strip()
+                    info["title"] = (str(info["title"]) + " " + t[pos : end_note].strip()).strip()
                     pos = end_note
                 elif name == "period":
                     if "period" in info:
                         continue
                     info["period"] = (int(a.group("from")), int(a.group("to")))
                     pos += a.end()
-                progressed = True
+                progressed = pos > before  # an attribute that consumes nothing ends the loop
                 break
         has_attr = any(k in info for k in ("issuer", "date", "number", "period")) or (
             "title" in info and not named

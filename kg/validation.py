@@ -194,6 +194,8 @@ def validate(data: Graph | Dataset) -> Report:
         advanced=False,
         meta_shacl=False,
     )
+    if not isinstance(results_graph, Graph):  # pySHACL's ValidationFailure: the shapes are broken
+        raise ResourceError(f"the SHACL shapes in {shapes_dir()} cannot run: {results_graph}; fix them")
     where = _provenance_index(union)
     seen: dict[tuple[str, ...], ValidationResult] = {}
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
