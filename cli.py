@@ -18,6 +18,11 @@ from typer.core import TyperGroup
 
 from kg.errors import KGError
 
+try:  # typer >= 0.20 carries its own copy of click
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover
+    from click import UsageError
+
 
 class KGGroup(TyperGroup):
     """Turn library errors raised by any command into ``Error: ...`` and its exit code."""
@@ -27,6 +32,14 @@ class KGGroup(TyperGroup):
             return super().invoke(ctx)
         except KGError as exc:
             err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except UsageError as exc:
+            # one plain line instead of rich's boxed panel: «Error: No such option: --fromat»
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            message = exc.format_message().rstrip(".")
+            err.print(f"Error: {message}; see `{where} --help`", markup=False)
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -262,6 +275,108 @@ def eval_(
         out.print(f"{e.kind:5}  {e.row:24}  {e.doc} ¶{e.para}  {e.what}", markup=False)
     if len(result.errors) > errors:
         out.print(f"… {len(result.errors) - errors} more (use --errors N)")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write *data* to a temporary file next to *path*, then rename it over *path*."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise fail(f"cannot write {path} ({exc}); choose another path") from None
+
+
+VIZ_SCOPES = ("core", "linked", "all")
+
+
+@app.command()
+def viz(
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", help="The interactive page to write (.html).")
+    ] = Path("out/network.html"),
+    store: StoreDir = Path("out/store"),
+    year_from: Annotated[
+        int | None, typer.Option("--year-from", help="Leave out nodes dated before this year.")
+    ] = None,
+    year_to: Annotated[
+        int | None, typer.Option("--year-to", help="Leave out nodes dated after this year.")
+    ] = None,
+    png: Annotated[Path | None, typer.Option(help="Also draw the network as a PNG.")] = None,
+    svg: Annotated[Path | None, typer.Option(help="Also draw the network as an SVG.")] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(help="Also draw instruments per year by type (.png or .svg)."),
+    ] = None,
+    scope: Annotated[
+        str,
+        typer.Option(help="core: institutions and instruments linked by establishment, "
+                     "subordination and other structural lines, plus their issuers; "
+                     "linked: every node with a line; all: every node."),
+    ] = "core",
+) -> None:
+    """Draw the institution network as one offline HTML page (and optionally PNG, SVG, chart).
+
+    Undated nodes stay when something they are linked to stays; the chart counts every
+    instrument in the year range, drawn or not.
+    """
+    from kg.figures import render_network_image, render_year_chart
+    from kg.network import filter_years, layout, load_network, select_view
+    from kg.store import Store
+    from kg.viz import render_html
+
+    if scope not in VIZ_SCOPES:
+        raise fail(f"unknown --scope {scope!r}; use one of {', '.join(VIZ_SCOPES)}")
+    if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+        raise fail(f"--chart {chart} must end in .png or .svg")
+    with Store.open(store, create=False) as opened:
+        full = load_network(opened)
+    dated = filter_years(full, year_from, year_to)
+    view = select_view(dated, scope)
+    positions = layout(view)
+    title = "Institution network"
+    if year_from is not None or year_to is not None:
+        title += f" · {year_from if year_from is not None else '…'}–"
+        title += f"{year_to if year_to is not None else '…'}"
+    written = [out_file]
+    _write_atomic(out_file, render_html(view, positions, title=title,
+                                        year_from=year_from, year_to=year_to).encode("utf-8"))
+    if png is not None:
+        _write_atomic(png, render_network_image(view, "png", positions, title=title))
+        written.append(png)
+    if svg is not None:
+        _write_atomic(svg, render_network_image(view, "svg", positions, title=title))
+        written.append(svg)
+    if chart is not None:
+        _write_atomic(chart, render_year_chart(dated, chart.suffix.lower().lstrip(".")))
+        written.append(chart)
+    err.print(f"{view.number_of_nodes()} nodes, {view.number_of_edges()} lines "
+              f"(scope {scope}, of {full.number_of_nodes()} nodes in the store)", markup=False)
+    for path in written:
+        out.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+def stats(
+    store: StoreDir = Path("out/store"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    top: Annotated[int, typer.Option(help="How many entries per ranking.", min=1)] = 10,
+) -> None:
+    """Print network facts: biggest parents, most active issuers, components, instruments per year."""
+    from kg.network import load_network
+    from kg.stats import format_text, network_stats, to_json
+    from kg.store import Store
+
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown --format {fmt!r}; use text or json")
+    with Store.open(store, create=False) as opened:
+        graph = load_network(opened)
+    result = network_stats(graph, top=top)
+    sys.stdout.write(to_json(result) if fmt == "json" else format_text(result))
 
 
 def main() -> None:

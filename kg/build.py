@@ -51,8 +51,9 @@ def document_graphs(
     """Resolve entities across documents and return one graph per document."""
     resolved = resolve(results)
     labels = preferred_labels(resolved)
+    titles = preferred_labels(resolved, "title")
     return [
-        (r.document.doc_id, to_graph(r, labels, timestamp)) for r in resolved
+        (r.document.doc_id, to_graph(r, labels, timestamp, titles)) for r in resolved
     ]
 
 
@@ -117,8 +118,11 @@ def build(
     _count(results, summary)
     graphs = document_graphs(results, timestamp)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write into {out_dir.parent} ({exc.strerror}); pass another --out") from None
     try:
         _write(tmp, graphs, summary, validate)
         _swap(tmp, out_dir)

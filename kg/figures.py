@@ -99,6 +99,18 @@ def render_network_image(
 ) -> bytes:
     """Draw *g* as a PNG or SVG of *size* pixels (at 100 dpi) and return the file's bytes."""
     _check_format(fmt)
+    with _style():
+        return _save(draw_network(g, positions, size=size, title=title), fmt)
+
+
+def draw_network(
+    g: nx.MultiDiGraph,
+    positions: dict[str, tuple[float, float]] | None = None,
+    *,
+    size: tuple[int, int] = (1800, 1200),
+    title: str = "Institution network",
+) -> Figure:
+    """Return a matplotlib Figure of *g*: nodes by kind and type, lines by relation, legend."""
     positions = positions if positions is not None else layout(g)
     with _style():
         fig = Figure(figsize=(size[0] / 100, size[1] / 100), dpi=100)
@@ -111,7 +123,7 @@ def render_network_image(
                  + f" · {g.number_of_edges()} lines", fontsize=10, color="#5b6773", va="top")
         if g.number_of_nodes() == 0:
             ax.text(0.5, 0.5, "no nodes to draw", ha="center", va="center", transform=ax.transAxes)
-            return _save(fig, fmt)
+            return fig
         xs = [p[0] for p in positions.values()]
         ys = [p[1] for p in positions.values()]
         pad = 60.0
@@ -142,7 +154,7 @@ def render_network_image(
             )
         _draw_labels(fig, ax, g, positions, radius_pt, degree)
         _draw_legend(fig, g)
-        return _save(fig, fmt)
+        return fig
 
 
 def _draw_edges(

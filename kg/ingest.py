@@ -7,9 +7,12 @@ extracted visible text.  ``Document.sha256`` is the hash of the raw bytes on dis
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -20,6 +23,9 @@ from .errors import InputError
 from .records import Diagnostic, Document
 
 SUPPORTED = (".txt", ".docx", ".html", ".htm")
+# Normalising costs ~70 bytes of memory per character, so 20 MB (about 40 times the longest
+# UN report) stays near 1.5 GB; larger files are refused before they are read.
+MAX_BYTES = 20_000_000
 
 _KINDS = ", ".join(SUPPORTED[:-1]) + " or " + SUPPORTED[-1]
 
@@ -44,6 +50,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Control characters that never occur in text (tab, LF, FF, CR, ESC-free range).
 _MIXED = re.compile(r"[A-Za-z][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
 def collect_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -54,15 +61,19 @@ def collect_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]
     found: dict[Path, None] = {}
     notes: list[Diagnostic] = []
     for path in paths:
-        if not path.exists():
-            raise InputError(f"no such file or directory: {path}; check the path")
+        _check_exists(path)
         if path.is_dir():
             kept = 0
-            for child in sorted(path.iterdir(), key=lambda p: p.name):
+            try:
+                children = sorted(path.iterdir(), key=lambda p: p.name)
+            except OSError as exc:
+                raise InputError(f"cannot list directory {path}: {exc.strerror}; check it") from None
+            for child in children:
                 if child.is_dir():
                     notes.append(Diagnostic("info", f"skipped {child}: directory (not read)"))
                 elif child.suffix.lower() in SUPPORTED:
-                    found.setdefault(child.resolve(), None)
+                    _check_exists(child)
+                    found.setdefault(_resolve(child), None)
                     kept += 1
                 else:
                     kind = child.suffix.lower() or "without extension"
@@ -73,7 +84,7 @@ def collect_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]
                 )
         else:
             _check_supported(path)
-            found.setdefault(path.resolve(), None)
+            found.setdefault(_resolve(path), None)
     files = sorted(found, key=lambda p: (p.name, str(p)))
     for a, b in itertools.pairwise(files):
         if a.name == b.name:
@@ -82,6 +93,35 @@ def collect_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]
                 "file names and must be unique, so rename one"
             )
     return files, notes
+
+
+def _check_exists(path: Path) -> None:
+    """Raise :class:`InputError` for a missing path, a broken or looping link, a bad name."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(
+                f"{path} is a symbolic link to {os.readlink(path)}, which does not exist; "
+                "fix or remove the link"
+            ) from None
+        raise InputError(f"no such file or directory: {path}; check the path") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(
+                f"{path} is a symbolic link that loops back on itself; fix or remove the link"
+            ) from None
+        raise InputError(f"cannot open {path}: {exc.strerror}; check the path") from None
+    except ValueError:
+        raise InputError(f"bad file name {str(path)!r} (it holds a NUL byte); check the path") from None
+
+
+def _resolve(path: Path) -> Path:
+    """Return the absolute path of an input, with links resolved."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise InputError(f"cannot resolve {path} (a looping link?); fix or remove the link") from None
 
 
 def _check_supported(path: Path) -> None:
@@ -98,7 +138,7 @@ def _check_supported(path: Path) -> None:
     raise InputError(f"unsupported file type {kind}: {path}; give a {_KINDS} file")
 
 
-def read_document(path: Path, max_bytes: int = 50_000_000) -> Document:
+def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
     """Read and decode one input file; ``doc_id`` is the file name."""
     _check_supported(path)
     raw = _read_bytes(path, max_bytes)
@@ -117,6 +157,11 @@ def read_document(path: Path, max_bytes: int = 50_000_000) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path} has no text (empty or only whitespace); give a non-empty file")
+    if not _ARABIC_LETTER.search(text):
+        notices.append(Diagnostic(
+            "warning", "no Arabic text found, so nothing can be extracted; legalkg reads Arabic "
+            "reports (check the file, or its encoding)", doc_id,
+        ))
     return Document(
         doc_id=doc_id,
         text=text,
@@ -128,26 +173,38 @@ def read_document(path: Path, max_bytes: int = 50_000_000) -> Document:
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """Read the raw bytes, refusing missing, unreadable, non-regular and too large files."""
+    """Read the raw bytes, refusing missing, unreadable, non-regular and too large files.
+
+    A FIFO, socket or device named «x.txt» would block or never end, so only regular files
+    are opened; the size is checked before reading, so a huge file costs no memory.
+    """
+    _check_exists(path)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"no such file or directory: {path}; check the path") from None
-    except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
-    if path.is_dir():
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}; check the file") from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path} is a directory, not a file; name a {_KINDS} file")
-    if size > max_bytes:
+    if not stat.S_ISREG(info.st_mode):
         raise InputError(
-            f"{path} is {size:,} bytes, larger than the limit of {max_bytes:,} bytes; split it "
-            "into smaller files (e.g. one per report chapter) or raise the limit"
+            f"{path} is not a regular file (a pipe, socket or device); copy the text into a "
+            f"{_KINDS} file"
+        )
+    if info.st_size > max_bytes:
+        raise InputError(
+            f"{path} is {info.st_size:,} bytes, larger than the limit of {max_bytes:,} bytes; "
+            "split it into smaller files (e.g. one per report chapter) or raise the limit"
         )
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied; check its permissions") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}; check the file") from None
+    if len(raw) > max_bytes:  # it grew while we looked
+        raise InputError(f"{path} is larger than the limit of {max_bytes:,} bytes; split it")
+    return raw
 
 
 def _check_binary(path: Path, raw: bytes) -> None:
@@ -180,8 +237,15 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
             text = raw.decode("cp1256", errors="replace")
             if _plausibly_arabic(text):
                 return text, "windows-1256"
+    where = ""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        truncated = exc.end == len(raw) and exc.reason == "unexpected end of data"
+        where = (" (it ends in the middle of a character: truncated?)" if truncated
+                 else f" (byte {exc.start:,} is not UTF-8)")
     raise InputError(
-        f"cannot decode {path}: not UTF-8, UTF-16 or Windows-1256 text; save it as UTF-8"
+        f"cannot decode {path}: not UTF-8, UTF-16 or Windows-1256 text{where}; save it as UTF-8"
     )
 
 

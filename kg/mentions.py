@@ -40,6 +40,22 @@ class _Mapper:
         a, b = self.norm.to_original(self.p.start + start, self.p.start + end)
         return a, b, self.norm.original[a:b]
 
+    def issuer(self, x: Found) -> Mention:
+        """The issuer named inside an instrument phrase, as a mention of its own."""
+        assert x.issuer_span is not None
+        a, b, snippet = self.span(*x.issuer_span)
+        return Mention(
+            kind=MentionKind.ISSUER,
+            doc_id=self.doc_id,
+            para=self.p.number,
+            start=a,
+            end=b,
+            snippet=snippet,
+            label=x.issuer_label,
+            issuer=x.issuer,
+            issuer_label=x.issuer_label,
+        )
+
     def mention(self, x: Found) -> Mention:
         a, b, snippet = self.span(x.start, x.end)
         return Mention(
@@ -79,6 +95,8 @@ def extract_mentions(
 
         for x in finds.instruments + finds.institutions + finds.articles:
             mentions.append(get(x))
+            if x.kind == "instrument" and x.issuer and x.issuer_span:
+                mentions.append(m.issuer(x))
         for article in finds.articles:
             if article.target:
                 target = next(

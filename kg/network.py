@@ -480,7 +480,14 @@ def layout(g: nx.MultiDiGraph, seed: int = 7, unit: float = 74.0) -> dict[str, t
     )
     placed: list[tuple[list[str], dict[str, tuple[float, float]], float, float]] = []
     for comp in components:
-        raw = stress_layout(simple.subgraph(comp), seed=seed)
+        # A fresh graph in sorted order: subgraph views iterate over a set, whose order changes
+        # from run to run with string hashing, and the layout depends on node order.
+        sub = nx.Graph()
+        sub.add_nodes_from(comp)
+        sub.add_edges_from(sorted(
+            (min(u, v), max(u, v), d) for u, v, d in simple.subgraph(comp).edges(data=True)
+        ))
+        raw = stress_layout(sub, seed=seed)
         pos = {n: (x * unit, y * unit) for n, (x, y) in raw.items()}
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]

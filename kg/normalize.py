@@ -156,7 +156,8 @@ def join_split_words(text: str) -> list[Edit]:
             words = [text[a:b] for a, b in tokens[lo:hi]]
             joins = _best_joins(words, weak[lo:hi], evidence, rules)
             edits.extend((tokens[lo + i][1], tokens[lo + i + 1][0], "") for i in joins)
-    return edits
+    # clusters capped at 9 tokens may share a token, and both may delete the same space
+    return sorted(set(edits))
 
 
 def join_split_pairs(text: str) -> list[Edit]:

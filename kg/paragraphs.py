@@ -12,10 +12,14 @@ from __future__ import annotations
 import itertools
 import re
 
+from .errors import InputError
 from .records import Diagnostic, Normalized, Paragraph
 
 MAX_STEP = 50  # largest accepted jump between consecutive paragraph numbers
 MAX_FIRST = 999  # a report's first paragraph number is below this
+# spaCy refuses longer texts (E088); real UN paragraphs stay under 5,000 characters, so a
+# longer one means the text lost its line breaks or numbering.
+MAX_PARAGRAPH = 1_000_000
 
 _CANDIDATE = re.compile(r"^[ \t]*(?P<label>\d(?:[ ]?\d){0,3}[ ]?[-–])(?=[ \t]|$)", re.MULTILINE)
 # A number with no dash, followed by a tab in the original: «273\tومنذ عام 2020» (doc 000).
@@ -67,6 +71,13 @@ def split_paragraphs_with_diagnostics(
         end = stop
         while end > start and text[end - 1] in " \t\n":
             end -= 1
+        if end - start > MAX_PARAGRAPH:
+            line = norm.original.count("\n", 0, norm.offsets[start]) + 1
+            raise InputError(
+                f"{doc_id}: paragraph {number} (line {line}) has {end - start:,} characters, more "
+                f"than the limit of {MAX_PARAGRAPH:,}; the text seems to have lost its line "
+                "breaks or paragraph numbers: extract it again, or split the file"
+            )
         paragraphs.append(Paragraph(doc_id, number, index, start, end, text[start:end]))
     return paragraphs, diagnostics
 

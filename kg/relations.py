@@ -131,7 +131,7 @@ def find_changes(
     """Establishment, abolition, replacement … from the triggers of ``lexicons/triggers.tsv``."""
     bodies = _bodies(institutions, instruments)
     result: list[FoundRelation] = []
-    used: set[int] = set()
+    used: set[tuple[RelationKind, int]] = set()
     for t_start, t_end, row in find_triggers(f):
         kind = RelationKind(row["relation"])
         if kind == RelationKind.APPROVES:
@@ -161,13 +161,13 @@ def find_changes(
             anchors = [t_end] + [i.end for i in instruments if t_end <= i.start <= t_end + _NEAR]
             after = [
                 b for b in bodies
-                if t_end <= b.start < s_end and id(b) not in used
+                if t_end <= b.start < s_end and (kind, id(b)) not in used
                 and any(0 <= b.start - a <= _NEAR and "." not in f[a : b.start] for a in anchors)
             ]
             body = after[0] if after else None
-        if body is None:
-            continue
-        used.add(id(body))
+        if body is None or (kind, id(body)) in used:
+            continue  # «… من إنشاء هذه المؤسسة»: the same change told again
+        used.add((kind, id(body)))
         date = instrument.date if instrument else None
         if instrument is None:
             later = [

@@ -38,6 +38,8 @@ def mention_key(m: Mention) -> str:
         return "institution:" + name_key(m.label)
     if m.kind == MentionKind.POST:
         return "post:" + (m.issuer or name_key(m.label))
+    if m.kind == MentionKind.ISSUER:
+        return issuer_key(m)
     if m.kind == MentionKind.INSTRUMENT:
         if m.date is not None:
             return f"instrument:{m.type}:{m.date.iso}:{m.issuer or '-'}:{m.number}"
@@ -49,6 +51,15 @@ def mention_key(m: Mention) -> str:
             return "instrument:constitution"
         return f"instrument:{m.type}:mention:{m.doc_id}:{m.start}"
     return f"{m.kind}:{m.doc_id}:{m.start}"
+
+
+def issuer_key(m: Mention) -> str:
+    """Key of the body or post that issued an instrument mention ("" when none is stated)."""
+    if not m.issuer:
+        return ""
+    if m.issuer == "institution":
+        return "institution:" + name_key(m.issuer_label)
+    return "post:" + m.issuer
 
 
 def _with_key(m: Mention) -> Mention:
@@ -73,20 +84,32 @@ def resolve(results: Iterable[DocumentResult]) -> list[DocumentResult]:
     return out
 
 
-def preferred_labels(results: Iterable[DocumentResult]) -> dict[str, str]:
-    """Pick one display label per key: the most frequent, then the longest, then the first."""
+def preferred_labels(results: Iterable[DocumentResult], attr: str = "label") -> dict[str, str]:
+    """Pick one value of ``attr`` per key: the most frequent, then the longest, then the first.
+
+    Used for display labels and instrument titles, so that an entity named differently in two
+    paragraphs or documents still has one ``rdfs:label`` and one ``eli:title``.
+    """
+    return {key: choose(c) for key, c in value_counts(results, attr).items()}
+
+
+def value_counts(results: Iterable[DocumentResult], attr: str = "label") -> dict[str, Counter[str]]:
+    """Count the values of ``attr`` per key (counts of several batches add up)."""
     seen: dict[str, Counter[str]] = defaultdict(Counter)
     for r in results:
-        for m in r.mentions:
-            seen[m.key][m.label] += 1
-        for rel in r.relations:
-            for m in (rel.head, rel.tail):
-                if m is not None:
-                    seen[m.key][m.label] += 1
-    return {
-        key: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-        for key, c in seen.items()
-    }
+        mentions = list(r.mentions) + [
+            m for rel in r.relations for m in (rel.head, rel.tail) if m is not None
+        ]
+        for m in mentions:
+            value = getattr(m, attr)
+            if value:
+                seen[m.key][value] += 1
+    return seen
+
+
+def choose(counts: Counter[str]) -> str:
+    """Return the most frequent value, then the longest, then the first in code-point order."""
+    return min(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
 
 
 def relation_key(rel: Relation) -> str:

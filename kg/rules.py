@@ -19,6 +19,7 @@ from .records import Date
 
 _WORD = re.compile(r"[^\s،,.;:؛!?؟()\[\]\"«»“”'/]+")
 _PUNCT_END = re.compile(r"[\s]*[،,.;:؛!?؟()\[\]\"«»“”]")
+_PARAGRAPH_NUMBER = re.compile(r"\s*[\d ]{1,6}-\s*")
 _SENTENCE_END = re.compile(r"[.;؛!?؟\n]|\s-\s")
 _PREPOSITIONS = frozenset(
     fold_form(w)
@@ -57,6 +58,9 @@ def sentence_bounds(t: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(t, 0, pos):
         start = m.end()
+    number = _PARAGRAPH_NUMBER.match(t, start)
+    if number and number.end() <= pos:
+        start = number.end()  # «157-\t» is the paragraph's number, not part of its first sentence
     m = _SENTENCE_END.search(t, pos)
     return start, (m.start() if m else len(t))
 
@@ -505,7 +509,7 @@ def _adjective_issuers() -> dict[str, dict[str, str]]:
 # --- articles ------------------------------------------------------------------------------
 
 _ARTICLE = re.compile(
-    r"(?<!\w)(?:[وف]?[بل]?)(?:ال)?(?:ماده|مادتين|مادتان|مواد)\s+\(?(?P<n>\d+(?:-\d+)*)\)?"
+    r"(?<!\w)(?:[وف]?(?:لل|بال|ال|[بل]|ل?ال)?)(?:ماده|مادتين|مادتان|مواد)\s+\(?(?P<n>\d+(?:-\d+)*)\)?"
     r"(?:\s*(?:الي|و)\s*(?P<to>\d+(?:-\d+)*))?(?:\s*\(\d+\))?"
 )
 

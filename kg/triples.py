@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from . import __version__
 from .lexicon import table
 from .records import Date, DocumentResult, Mention, MentionKind, Paragraph, Precision, Relation, RelationKind
-from .resolve import relation_key
+from .resolve import issuer_key, relation_key
 from .vocab import ELI, ID, IKIND, ITYPE, LKG
 
 _DATATYPE = {Precision.DAY: XSD.date, Precision.MONTH: XSD.gYearMonth, Precision.YEAR: XSD.gYear}
@@ -27,6 +27,14 @@ _EVENT_CLASS = {
     RelationKind.RENAMED: LKG.Renaming,
     RelationKind.MERGED: LKG.Merger,
     RelationKind.REORGANISED: LKG.Reorganisation,
+}
+_EVENT_PATH = {
+    RelationKind.ESTABLISHED_BY: "establishment",
+    RelationKind.ABOLISHES: "abolition",
+    RelationKind.REPLACES: "replacement",
+    RelationKind.RENAMED: "renaming",
+    RelationKind.MERGED: "merger",
+    RelationKind.REORGANISED: "reorganisation",
 }
 
 
@@ -71,22 +79,22 @@ def _issuer_rows() -> dict[str, dict[str, str]]:
     return {row["code"]: row for row in table("issuers.tsv").values()}
 
 
-def issuer_key(m: Mention) -> str:
-    """Key of the body or post that issued an instrument mention ("" when none is stated)."""
-    if not m.issuer:
-        return ""
-    if m.issuer == "institution":
-        from .resolve import name_key
-
-        return "institution:" + name_key(m.issuer_label)
-    return "post:" + m.issuer
+Deferred = dict[tuple[str, str], tuple[URIRef, str]]
 
 
 class _Builder:
-    def __init__(self, result: DocumentResult, labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        result: DocumentResult,
+        labels: dict[str, str],
+        titles: dict[str, str],
+        deferred: Deferred | None = None,
+    ) -> None:
         self.g = Graph()
         self.r = result
         self.labels = labels
+        self.titles = titles
+        self.deferred = deferred
         self.doc_id = result.document.doc_id
         self.typed: set[URIRef] = set()
 
@@ -134,6 +142,9 @@ class _Builder:
 
     # --- entities -----------------------------------------------------------------------
     def label(self, s: URIRef, key: str, fallback: str) -> None:
+        if self.deferred is not None:  # streaming build: the label goes to graph/labels
+            self.deferred.setdefault(("label", key), (s, fallback))
+            return
         self.add(s, RDFS.label, self.ar(self.labels.get(key, fallback)))
 
     def issuer(self, m: Mention) -> URIRef | None:
@@ -172,6 +183,8 @@ class _Builder:
         if m.kind == MentionKind.INSTRUMENT:
             if first:
                 self.instrument(s, m)
+        elif m.kind == MentionKind.ISSUER:
+            self.issuer(m)
         elif m.kind == MentionKind.POST:
             if first:
                 if m.issuer:
@@ -187,7 +200,7 @@ class _Builder:
                 self.label(s, m.key, m.label)
                 if m.type:
                     self.add(s, LKG.institutionKind, IKIND[m.type])
-            if m.label != self.labels.get(m.key, m.label):
+            if self.deferred is not None or m.label != self.labels.get(m.key, m.label):
                 self.add(s, SKOS.altLabel, self.ar(m.label))
         self.mention_node(m, str(m.kind), s)
         return s
@@ -202,8 +215,10 @@ class _Builder:
             self.add(s, ELI.date_document, date_literal(m.date))
         if m.number:
             self.add(s, ELI.number, Literal(m.number))
-        if m.title:
-            self.add(s, ELI.title, self.ar(m.title))
+        if self.deferred is not None:  # streaming build: the title goes to graph/labels
+            self.deferred.setdefault(("title", m.key), (s, m.title))
+        elif title := self.titles.get(m.key, m.title):
+            self.add(s, ELI.title, self.ar(title))
         if m.period:
             self.add(s, LKG.periodStart, Literal(str(m.period[0]), datatype=XSD.gYear))
             self.add(s, LKG.periodEnd, Literal(str(m.period[1]), datatype=XSD.gYear))
@@ -235,10 +250,13 @@ class _Builder:
             if rel.tail is not None and rel.tail.kind == MentionKind.INSTITUTION:
                 self.add(head, ORG.subOrganizationOf, tail)
             return
+        if rel.kind == RelationKind.APPROVES and tail is not None:
+            self.add(head, LKG.approves, tail)
+            return
         event_class = _EVENT_CLASS.get(rel.kind)
         if event_class is None:
             return
-        e = ID[f"event/{rel.kind}/{_h(relation_key(rel))}"]
+        e = ID[f"event/{_EVENT_PATH[rel.kind]}/{_h(relation_key(rel))}"]
         self.add(e, RDF.type, event_class)
         self.add(e, RDF.type, ORG.ChangeEvent)
         target = ORG.resultingOrganization
@@ -281,9 +299,19 @@ def to_graph(
     result: DocumentResult,
     labels: dict[str, str],
     timestamp: str | None = None,
+    titles: dict[str, str] | None = None,
+    *,
+    deferred: Deferred | None = None,
 ) -> Graph:
-    """Return the RDF graph of one document's extraction result."""
-    b = _Builder(result, labels)
+    """Return the RDF graph of one document's extraction result.
+
+    With ``deferred`` (the streaming build, which cannot yet know the labels and titles chosen
+    across documents) no ``rdfs:label``/``eli:title`` chosen by count is written: each is
+    recorded as ``(attr, key) -> (IRI, fallback)`` with attr "label" or "title", and every
+    institution label becomes a ``skos:altLabel``; :mod:`kg.build` adds the chosen values
+    (graph/labels) and drops the altLabels equal to them at the end.
+    """
+    b = _Builder(result, labels, titles or {}, deferred)
     b.document(timestamp)
     for p, span in zip(result.paragraphs, result.paragraph_offsets, strict=True):
         b.paragraph(p, span)
