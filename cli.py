@@ -379,6 +379,44 @@ def stats(
     sys.stdout.write(to_json(result) if fmt == "json" else format_text(result))
 
 
+@app.command()
+def bench(
+    docs: Annotated[
+        int | None,
+        typer.Option("--docs", min=1, help="Build a corpus of N documents by replicating the sample "
+                     "reports under distinct ids (in a temporary directory)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip SHACL validation in the corpus build.")
+    ] = False,
+    repeats: Annotated[int, typer.Option(min=1, help="Timed passes per rate and query.")] = 5,
+) -> None:
+    """Measure tokenizer and extraction words/s, SHACL, store load, query latency and peak memory."""
+    import json
+
+    from rich.table import Table
+
+    from kg.bench import run_bench
+
+    def progress(name: str, done: int, total: int) -> None:
+        if not as_json and name and (done % 50 == 0):
+            err.print(f"building {done}/{total}", markup=False)
+
+    report = run_bench(docs, validate=not no_validate, repeats=repeats, progress=progress)
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return
+    table = Table(title="legalkg bench", show_header=False)
+    for key, value in report.items():
+        if key == "query_ms":
+            for name, ms in value.items():
+                table.add_row(f"query {name} (ms)", str(ms))
+        else:
+            table.add_row(key, str(value))
+    out.print(table)
+
+
 def main() -> None:
     """Entry point: run the app, turning library errors into one line and an exit code."""
     try:

@@ -1,5 +1,17 @@
 """The chain, top to bottom: files -> documents -> mentions -> graph -> store; no logic of its own.
 
+Documents stream through one at a time (read, extract, graph, validate, load into the store in
+one transaction), so memory stays flat however many reports a corpus holds.  The only state
+kept across documents is :class:`Choices`: per entity key, how often each label and title was
+seen.  Labels and titles are chosen across documents (most frequent, then longest, then
+first), so they are written at the end into the named graph ``graph/labels``; each document's
+graph keeps the institution names it saw as ``skos:altLabel`` (minus the chosen one).  The
+result is triple for triple the graph of the in-memory path :func:`document_graphs`; only the
+chosen ``rdfs:label``/``eli:title`` move from the document graphs into ``graph/labels``.
+
+``graph.ttl`` is written last from the store: one block per named graph (documents in input
+order, then labels), each sorted, so it is deterministic and never needs the corpus in memory.
+
 ``build`` writes into a fresh temporary directory next to the output and swaps it in only when
 everything succeeded, so a failed or interrupted run never damages an earlier output.
 """
@@ -10,12 +22,15 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import RDFS, Graph, Literal
+from rdflib.namespace import SKOS
 from spacy.language import Language
 
 from .errors import InputError
@@ -25,11 +40,14 @@ from .nlp import make_nlp
 from .normalize import normalize
 from .paragraphs import split_paragraphs
 from .records import Diagnostic, Document, DocumentResult
-from .resolve import preferred_labels, resolve
-from .triples import to_graph
-from .vocab import GRAPH
+from .resolve import choose, preferred_labels, resolve, value_counts
+from .store import Store, graph_iri, ntriples
+from .triples import Deferred, to_graph
+from .vocab import ELI
 
 Progress = Callable[[str, int, int], None]
+LABELS = "labels"  # the named graph graph/labels: one chosen label/title per entity
+CHOSEN = {"label": RDFS.label, "title": ELI.title}  # deferred attribute -> predicate
 
 
 def extract_document(doc: Document, nlp: Language) -> DocumentResult:
@@ -48,7 +66,11 @@ def extract_document(doc: Document, nlp: Language) -> DocumentResult:
 def document_graphs(
     results: Sequence[DocumentResult], timestamp: str | None = None
 ) -> list[tuple[str, Graph]]:
-    """Resolve entities across documents and return one graph per document."""
+    """Resolve entities across documents in memory and return one graph per document.
+
+    The reference path for small inputs and tests: labels and titles sit in the document
+    graphs.  :func:`build` streams instead and gives the same union of triples.
+    """
     resolved = resolve(results)
     labels = preferred_labels(resolved)
     titles = preferred_labels(resolved, "title")
@@ -57,13 +79,55 @@ def document_graphs(
     ]
 
 
+class Choices:
+    """Label and title counts per entity key across documents: all a streaming build keeps."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, defaultdict[str, Counter[str]]] = {
+            attr: defaultdict(Counter) for attr in CHOSEN
+        }
+        self.deferred: Deferred = {}
+
+    def add(self, result: DocumentResult, deferred: Deferred) -> None:
+        """Count one (resolved) document's labels and titles and the entities that need them."""
+        for attr, counts in self.counts.items():
+            for key, c in value_counts([result], attr).items():
+                counts[key].update(c)
+        for item, target in deferred.items():
+            self.deferred.setdefault(item, target)
+
+    def graph(self) -> Graph:
+        """Return the chosen ``rdfs:label``/``eli:title`` of every entity seen so far."""
+        return _chosen_graph(self.deferred, self.counts)
+
+
+def _chosen_graph(deferred: Deferred, counts: dict[str, defaultdict[str, Counter[str]]]) -> Graph:
+    g = Graph()
+    for (attr, key), (iri, fallback) in deferred.items():
+        c = counts[attr].get(key)
+        value = choose(c) if c else fallback
+        if value:
+            g.add((iri, CHOSEN[attr], Literal(value, lang="ar")))
+    return g
+
+
+def stream_graph(
+    result: DocumentResult, timestamp: str | None = None
+) -> tuple[DocumentResult, Graph, Deferred]:
+    """Resolve one document and return it, its graph without chosen labels, and what they need."""
+    resolved = resolve([result])[0]
+    deferred: Deferred = {}
+    return resolved, to_graph(resolved, {}, timestamp, {}, deferred=deferred), deferred
+
+
 @dataclass
 class BuildSummary:
-    """What a build did, for the CLI's summary table."""
+    """What a build did, for the CLI's summary table (``timings``: seconds per stage)."""
 
     out_dir: Path
     documents: int = 0
     paragraphs: int = 0
+    words: int = 0
     facts: Counter[str] = field(default_factory=Counter)
     triples: int = 0
     conforms: bool | None = None
@@ -71,6 +135,7 @@ class BuildSummary:
     warnings: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    timings: Counter[str] = field(default_factory=Counter)
 
     @property
     def graph_path(self) -> Path:
@@ -85,6 +150,7 @@ def _count(results: Iterable[DocumentResult], summary: BuildSummary) -> None:
     for r in results:
         summary.documents += 1
         summary.paragraphs += len(r.paragraphs)
+        summary.words += len(r.document.text.split())
         for m in r.mentions:
             summary.facts[str(m.kind)] += 1
         for rel in r.relations:
@@ -108,23 +174,13 @@ def build(
     files, skipped = collect_inputs(paths)
     summary = BuildSummary(out_dir, diagnostics=list(skipped))
     nlp = make_nlp()
-    results = []
-    for i, path in enumerate(files):
-        if progress:
-            progress(path.name, i, len(files))
-        results.append(extract_document(read_document(path), nlp))
-    if progress:
-        progress("", len(files), len(files))
-    _count(results, summary)
-    graphs = document_graphs(results, timestamp)
-
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     except OSError as exc:
         raise InputError(f"cannot write into {out_dir.parent} ({exc.strerror}); pass another --out") from None
     try:
-        _write(tmp, graphs, summary, validate)
+        _stream(files, nlp, tmp, summary, progress, timestamp, validate)
         _swap(tmp, out_dir)
     finally:
         if tmp.exists():
@@ -133,31 +189,151 @@ def build(
     return summary
 
 
-def _write(tmp: Path, graphs: list[tuple[str, Graph]], summary: BuildSummary, validate: bool) -> None:
-    from .store import Store
+class _Clock:
+    """Add the seconds spent in each stage to ``summary.timings``."""
 
-    dataset = Dataset()
-    merged = Graph()
-    for doc_id, g in graphs:
-        target = dataset.graph(GRAPH[doc_id])
-        for triple in g:
-            target.add(triple)
-            merged.add(triple)
-    summary.triples = len(merged)
-    _bind(merged)
-    (tmp / "graph.ttl").write_text(merged.serialize(format="turtle"), encoding="utf-8")
+    def __init__(self, timings: Counter[str]) -> None:
+        self.timings, self.last = timings, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] += now - self.last
+        self.last = now
+
+
+def _stream(
+    files: Sequence[Path],
+    nlp: Language,
+    tmp: Path,
+    summary: BuildSummary,
+    progress: Progress | None,
+    timestamp: str | None,
+    validate: bool,
+) -> None:
+    choices = Choices()
+    checker = _Checker(tmp / "validation.txt") if validate else None
+    clock = _Clock(summary.timings)
+    names: list[str] = []
     with Store.open(tmp / "store") as store:
         store.replace_graph("ontology", ontology_graph())
-        for doc_id, g in graphs:
-            store.replace_document(doc_id, g)
-    if validate:
+        for i, path in enumerate(files):
+            if progress:
+                progress(path.name, i, len(files))
+            doc = read_document(path)
+            clock.lap("read")
+            result = extract_document(doc, nlp)
+            clock.lap("extract")
+            result, graph, deferred = stream_graph(result, timestamp)
+            choices.add(result, deferred)
+            _count([result], summary)
+            clock.lap("graph")
+            if checker is not None:
+                checker.check(graph, result, deferred)
+                clock.lap("validate")
+            _load(store, doc.doc_id, graph)
+            names.append(doc.doc_id)
+            clock.lap("load")
+        if progress:
+            progress("", len(files), len(files))
+        _load(store, LABELS, choices.graph())
+        _drop_chosen_alt_labels(store, LABELS)
+        clock.lap("labels")
+        with (tmp / "graph.ttl").open("wb") as out:
+            write_turtle(store, [*names, LABELS], out)
+        summary.triples = _distinct_triples(store)
+        clock.lap("turtle")
+    if checker is not None:
+        summary.conforms, summary.violations, summary.warnings = checker.close()
+
+
+def _load(store: Store, name: str, graph: Graph) -> None:
+    """Load ``graph`` into the named graph ``name`` of a fresh store, in one transaction."""
+    store.inner.load(
+        ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(graph_iri(name)),
+    )
+
+
+def _drop_chosen_alt_labels(store: Store, labels: str) -> None:
+    """Remove the ``skos:altLabel`` equal to an entity's chosen ``rdfs:label`` (any graph)."""
+    alt, label = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(RDFS.label))
+    chosen = ox.NamedNode(graph_iri(labels))
+    inner = store.inner
+    drop = [
+        q
+        for c in inner.quads_for_pattern(None, label, None, chosen)
+        for q in inner.quads_for_pattern(c.subject, alt, c.object, None)
+    ]
+    for q in drop:
+        inner.remove(q)
+
+
+PREFIXES = {
+    "lkg": "https://w3id.org/legalkg/ontology#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "id": "https://w3id.org/legalkg/id/",
+    "itype": "https://w3id.org/legalkg/ontology/instrument-type/",
+    "ikind": "https://w3id.org/legalkg/ontology/institution-kind/",
+}
+
+
+def write_turtle(store: Store, names: Sequence[str], out: IO[bytes]) -> None:
+    """Write the named graphs ``names`` of the store as one Turtle file, each graph sorted."""
+    inner = store.inner
+
+    def triples() -> Iterator[ox.Triple]:
+        for name in names:
+            quads = inner.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri(name)))
+            for q in sorted(quads, key=str):
+                yield q.triple
+
+    ox.serialize(triples(), out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def _distinct_triples(store: Store) -> int:
+    """Count the distinct triples of the document and label graphs (the ontology left out)."""
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+        f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph_iri('ontology')}>) }} }}"
+    )
+    return int(store.query(query)[0]["n"])
+
+
+class _Checker:
+    """Validate document by document; write ``validation.txt`` as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.out = path.open("w", encoding="utf-8")
+        self.counts: Counter[str] = Counter()
+
+    def check(self, graph: Graph, result: DocumentResult, deferred: Deferred) -> None:
+        """Validate one document graph with the labels this document alone would choose."""
         from .validation import validate as shacl
 
-        report = shacl(merged)
-        summary.conforms = report.conforms
-        summary.violations = sum(1 for r in report.results if r.severity == "Violation")
-        summary.warnings = sum(1 for r in report.results if r.severity == "Warning")
-        (tmp / "validation.txt").write_text("\n".join(report.text_lines()) + "\n", encoding="utf-8")
+        counts = {attr: value_counts([result], attr) for attr in CHOSEN}
+        report = shacl(graph + _chosen_graph(deferred, counts))  # type: ignore[arg-type]
+        for r in report.results:
+            self.counts[r.severity] += 1
+            self.out.write(r.text_line() + "\n")
+
+    def close(self) -> tuple[bool, int, int]:
+        """Write the summary line; return (conforms, violations, warnings)."""
+        v, w, i = (self.counts[s] for s in ("Violation", "Warning", "Info"))
+        verdict = "the graph conforms" if not v else "the graph does not conform"
+        self.out.write(f"{_plural(v, 'violation')}, {_plural(w, 'warning')}, {i} info: {verdict}\n")
+        self.out.close()
+        return not v, v, w
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def ontology_graph() -> Graph:
@@ -168,18 +344,6 @@ def ontology_graph() -> Graph:
     for path in sorted(ontology_dir().glob("*.ttl")):
         g.parse(path, format="turtle")
     return g
-
-
-def _bind(g: Graph) -> None:
-    from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
-
-    from .vocab import ELI, ID, IKIND, ITYPE, LKG
-
-    for prefix, ns in (
-        ("lkg", LKG._NS), ("eli", ELI._NS), ("org", ORG), ("prov", PROV), ("dcterms", DCTERMS),
-        ("skos", SKOS), ("id", ID), ("itype", ITYPE), ("ikind", IKIND),
-    ):
-        g.bind(prefix, ns, override=True)
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:
@@ -195,3 +359,4 @@ def _swap(tmp: Path, out_dir: Path) -> None:
         os.replace(old, out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+

@@ -29,7 +29,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from .errors import InputError
-from .network import KIND_STYLE, RELATION, RELATIONS, TYPE_COLOR, layout, node_size, short_label
+from .network import (
+    KIND_STYLE,
+    RELATION,
+    RELATIONS,
+    TYPE_COLOR,
+    instruments_per_year,
+    layout,
+    node_size,
+    short_label,
+)
 
 FONT = "DejaVu Sans"
 FORMATS = ("png", "svg")
@@ -262,12 +271,10 @@ def render_year_chart(
 ) -> bytes:
     """Draw a stacked bar chart of instruments per year by type; undated ones are counted aside."""
     _check_format(fmt)
+    counts = instruments_per_year(g)
     instruments = [d for _, d in g.nodes(data=True) if d["kind"] == "instrument"]
-    dated = [d for d in instruments if d["year"] is not None]
-    undated: dict[str, int] = {}
-    for d in instruments:
-        if d["year"] is None:
-            undated[d["type"]] = undated.get(d["type"], 0) + 1
+    undated = {t: n for (y, t), n in counts.items() if y is None}
+    dated_years = [y for (y, _), n in counts.items() if y is not None]
     types = sorted({d["type"] for d in instruments},
                    key=lambda t: list(TYPE_COLOR).index(t) if t in TYPE_COLOR else 99)
     with _style():
@@ -275,23 +282,25 @@ def render_year_chart(
         ax = fig.add_axes((0.06, 0.1, 0.64, 0.76))
         fig.text(0.06, 0.96, "Instruments per year by type", fontsize=15, fontweight="bold",
                  va="top")
-        fig.text(0.06, 0.915, f"{len(dated)} dated instruments; {len(instruments) - len(dated)} "
-                 "undated are counted in the legend", fontsize=10, color="#5b6773", va="top")
-        if not dated:
+        n_undated = sum(undated.values())
+        fig.text(0.06, 0.915, f"{len(instruments) - n_undated} dated instruments (by the "
+                 f"instrument's own date); {n_undated} undated are counted in the legend",
+                 fontsize=10, color="#5b6773", va="top")
+        if not dated_years:
             ax.text(0.5, 0.5, "no dated instruments", ha="center", va="center",
                     transform=ax.transAxes)
         else:
-            years = list(range(min(d["year"] for d in dated), max(d["year"] for d in dated) + 1))
+            years = list(range(min(dated_years), max(dated_years) + 1))
             bottom = [0] * len(years)
             for t in types:
-                counts = [sum(1 for d in dated if d["year"] == y and d["type"] == t) for y in years]
+                heights = [counts.get((y, t), 0) for y in years]
                 sample = next(d for d in instruments if d["type"] == t)
                 name = sample["type_label_en"] + (
                     " · " + shape_arabic(sample["type_label"]) if sample["type_label"] else "")
-                ax.bar(years, counts, bottom=bottom, width=0.8,
+                ax.bar(years, heights, bottom=bottom, width=0.8,
                        color=TYPE_COLOR.get(t, TYPE_COLOR["other"]),
-                       label=f"{name} ({sum(counts)} dated, {undated.get(t, 0)} undated)")
-                bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+                       label=f"{name} ({sum(heights)} dated, {undated.get(t, 0)} undated)")
+                bottom = [b + c for b, c in zip(bottom, heights, strict=True)]
             ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
             ax.yaxis.get_major_locator().set_params(integer=True)
             ax.set_ylabel("instruments")

@@ -233,19 +233,35 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
     else:
         try:
             return raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            _check_damaged_utf8(path, raw, exc)
             text = raw.decode("cp1256", errors="replace")
             if _plausibly_arabic(text):
                 return text, "windows-1256"
-    where = ""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        truncated = exc.end == len(raw) and exc.reason == "unexpected end of data"
-        where = (" (it ends in the middle of a character: truncated?)" if truncated
-                 else f" (byte {exc.start:,} is not UTF-8)")
     raise InputError(
-        f"cannot decode {path}: not UTF-8, UTF-16 or Windows-1256 text{where}; save it as UTF-8"
+        f"cannot decode {path}: not UTF-8, UTF-16 or Windows-1256 text; save it as UTF-8"
+    )
+
+
+def _check_damaged_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> None:
+    """Raise :class:`InputError` for UTF-8 with a few bad bytes (a cut or corrupted file).
+
+    Such bytes also decode as Windows-1256 into Arabic-looking mojibake («ط£ظ‚ط±» for «أقر»),
+    so they must be caught before that guess: most multi-byte sequences are valid UTF-8.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good < 10 * bad:
+        return
+    if exc.end == len(raw) and exc.reason == "unexpected end of data":
+        raise InputError(
+            f"cannot decode {path}: it is UTF-8 but ends in the middle of a character "
+            "(truncated?); give the complete file"
+        )
+    raise InputError(
+        f"cannot decode {path}: it is UTF-8 but byte {exc.start:,} (and {bad - 1} more) is not; "
+        "repair the file or save it again as UTF-8"
     )
 
 

@@ -116,13 +116,14 @@ SELECT DISTINCT ?node ?prop ?value WHERE {
 }
 """
 
+_EDGE_PREDICATES = " ".join(f"<{r.predicate}>" for r in RELATIONS if r.code != "treaty_basis")
 EDGES_SPARQL = _PREFIXES + """
 SELECT DISTINCT ?s ?p ?o WHERE {
-  VALUES ?p { %s }
+  VALUES ?p { PREDICATES }
   ?s ?p ?o .
   FILTER(isIRI(?o))
 }
-""" % " ".join(f"<{r.predicate}>" for r in RELATIONS if r.code != "treaty_basis")
+""".replace("PREDICATES", _EDGE_PREDICATES)
 
 EVENTS_SPARQL = _PREFIXES + """
 SELECT DISTINCT ?event ?class ?result ?original ?basis ?treaty ?date ?planned
@@ -512,11 +513,16 @@ def layout(g: nx.MultiDiGraph, seed: int = 7, unit: float = 74.0) -> dict[str, t
 
 
 def instruments_per_year(g: nx.MultiDiGraph) -> dict[tuple[int | None, str], int]:
-    """Count instrument nodes by (year, type code); year None = undated."""
+    """Count instrument nodes by (year of the instrument's date, type code); None = undated.
+
+    Only the instrument's own date counts (as in ``queries/instruments_by_year.rq``); a
+    programme known only by its period ("2019-2023") is undated here, although the year filter
+    places it at its first year.
+    """
     counts: dict[tuple[int | None, str], int] = defaultdict(int)
     for _, data in g.nodes(data=True):
         if data["kind"] == "instrument":
-            counts[(data["year"], data["type"])] += 1
+            counts[(year_of(data["date"]), data["type"])] += 1
     return dict(sorted(counts.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])))
 
 

@@ -149,22 +149,53 @@ def find_changes(
                 result.append(FoundRelation(kind, new, old, (s_start, s_end)))
             continue
         instrument = _basis(instruments, f, s_start, s_end, t_start)
+        if row["voice"] == "of":
+            # «المرسوم المؤرخ … والمنشئ للمجلس …»: the instrument right before the participle
+            instrument = next(
+                (i for i in instruments if 0 <= t_start - i.end <= 8 and i.type in _BASIS_TYPES),
+                instrument,
+            )
+        if kind == RelationKind.ABOLISHES:
+            repealed = next((i for i in instruments if 0 <= i.start - t_end <= 3), None)
+            if repealed is not None:
+                # «وإلغاء المرسوم المؤرخ …»: an instrument repeals an instrument
+                by = _basis([i for i in instruments if i is not repealed], f, s_start, s_end, t_start)
+                if by is not None:
+                    result.append(FoundRelation(RelationKind.REPEALS, by, repealed, (s_start, s_end)))
+                continue
         body = None
-        if row["voice"] in ("both", "after"):
+        if row["voice"] in ("both", "after", "of"):
             body = _short_reference(t, f, t_end, bodies)
         if body is None and row["voice"] in ("both", "before"):
             before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
             if before and (_RELATIVE.match(f[before[-1].end : t_start]) or row["voice"] == "before"):
                 body = before[-1]
-        if body is None and row["voice"] in ("both", "after"):
-            # the body follows the trigger, or the «بموجب …» clause right after it
-            anchors = [t_end] + [i.end for i in instruments if t_end <= i.start <= t_end + _NEAR]
+        if body is None and row["voice"] in ("both", "after", "of"):
+            # the body follows the trigger, or the «بموجب …» clause(s) right after it
+            anchors = [t_end]
+            for i in sorted(instruments, key=lambda x: x.start):
+                if any(0 <= i.start - a <= _NEAR for a in anchors):
+                    anchors.append(i.end)
             after = [
                 b for b in bodies
                 if t_end <= b.start < s_end and (kind, id(b)) not in used
                 and any(0 <= b.start - a <= _NEAR and "." not in f[a : b.start] for a in anchors)
             ]
             body = after[0] if after else None
+        if body is None and kind == RelationKind.ESTABLISHED_BY:
+            listed = _listed_bodies(t, f, t_end, s_end)
+            for item in listed:
+                result.append(FoundRelation(kind, item, instrument, (s_start, item.end),
+                                            date=instrument.date if instrument else None,
+                                            planned=planned))
+            parent = next((b for b in bodies if t_end <= b.start < s_end), None)
+            if parent is not None:
+                result.extend(
+                    FoundRelation(RelationKind.SUBORDINATE_TO, item, parent, (parent.start, item.end))
+                    for item in listed
+                )
+            if listed:
+                continue
         if body is None or (kind, id(body)) in used:
             continue  # «… من إنشاء هذه المؤسسة»: the same change told again
         used.add((kind, id(body)))
@@ -181,6 +212,44 @@ def find_changes(
         elif instrument is not None or date is not None:
             result.append(FoundRelation(kind, body, instrument, (s_start, s_end), date=date))
     return result
+
+
+_LIST_INTRO = re.compile(r"(?:عدد من|التاليه|الاتيه|كما يلي)")
+_LIST_ITEM = re.compile(r"[^؛.\n]+")
+
+
+def _listed_bodies(t: str, f: str, t_end: int, s_end: int) -> list[Found]:
+    """Bodies listed after «أنشئ … عدد من الوحدات في المكتب - X؛ وY؛ وZ.», one per item.
+
+    A list item is a whole name, prepositions included («شعبة حماية الحق في الحصول على
+    المعلومات»), up to a relative clause («الذي يعمل …»).
+    """
+    if not (_LIST_INTRO.search(f, t_end, s_end) and f[s_end : s_end + 3].strip() in ("-", ":", "")):
+        return []
+    heads = _heads_regex()
+    stop = f.find(".", s_end)
+    stop = len(f) if stop < 0 else stop
+    found = []
+    for m in _LIST_ITEM.finditer(f, s_end + 1, stop):
+        text = m.group()
+        head = heads.match(f, m.start() + len(text) - len(text.lstrip(" -:")))
+        if not head:
+            continue
+        start = head.start("art") if head.group("art") else head.start("head")
+        end = m.end()
+        rel = re.search(r"\s(?:الذي|التي|الذين)\s", f[start:end])
+        if rel:
+            end = start + rel.start()
+        label = " ".join(t[start:end].split())
+        found.append(Found("institution", start, end, label=label, type="department",
+                           head=head.group("head")))
+    return found
+
+
+def _heads_regex() -> re.Pattern[str]:
+    from .rules import _heads
+
+    return _heads()[0]
 
 
 def find_relations(

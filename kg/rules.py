@@ -276,8 +276,13 @@ def find_institutions(t: str, f: str) -> list[Found]:
         if m.group("ll"):
             start = m.start("head") - 1  # «للجنة» -> label «اللجنة»
         end = run_on(f, m.end(), len(f), after_indefinite=not (m.group("art") or m.group("ll")))
-        if end <= m.end():
+        if end <= m.end() and " " not in head:
             continue  # a bare head word («الوزارة») is a short reference, not a name
+        if head in _ambiguous_heads():
+            if (m.group("pre") or m.group("ll")) and not m.group("art"):
+                continue  # «لإدارة ترتيبات …»: "to manage", not a department
+            if len(f[start:end].split()) < int(_ambiguous_heads()[head]["min_words"]):
+                continue
         label = t[start:end]
         if m.group("ll"):
             label = "ال" + t[m.start("head") : end]
@@ -287,7 +292,25 @@ def find_institutions(t: str, f: str) -> list[Found]:
         found.append(
             Found(kind, start, end, label=" ".join(label.split()), type=row["kind"], head=head)
         )
-    return _drop_nested(found)
+    return _drop_aliases(f, _drop_nested(found))
+
+
+def _drop_aliases(f: str, found: list[Found]) -> list[Found]:
+    """«مفوض حقوق الإنسان (أمين المظالم)»: a name in brackets right after another is its alias."""
+    result: list[Found] = []
+    for item in found:
+        prev = result[-1] if result else None
+        if prev is not None and re.fullmatch(r"\s*\(\s*", f[prev.end : item.start]) and (
+            f[item.end : item.end + 2].strip().startswith(")")
+        ):
+            continue
+        result.append(item)
+    return result
+
+
+@cache
+def _ambiguous_heads() -> dict[str, dict[str, str]]:
+    return table("ambiguous_heads.tsv")
 
 
 @cache

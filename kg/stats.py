@@ -140,9 +140,9 @@ def format_text(stats: NetworkStats) -> str:
         lines.append("  none")
     lines += [
         "",
-        f"Connected components: {stats.component_count} among linked nodes "
-        f"({stats.structural_component_count} without 'issued by' lines); "
-        f"{stats.isolated} nodes without any line",
+        (f"Connected components: {stats.component_count} among linked nodes "
+         f"({stats.structural_component_count} without 'issued by' lines); "
+         f"{stats.isolated} nodes without any line"),
     ]
     for c in stats.components:
         kinds_text = ", ".join(f"{n} {k}" for k, n in c.kinds.items())

@@ -189,10 +189,10 @@ class Store:
         return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
     def documents(self) -> list[str]:
-        """Return the ids of the documents in the store, sorted (the ontology graph excluded)."""
+        """Return the ids of the documents in the store, sorted (ontology and labels excluded)."""
         prefix = str(GRAPH)
         ids = [g[len(prefix) :] for g in self.graphs() if g.startswith(prefix)]
-        return [i for i in ids if i and i != "ontology"]
+        return [i for i in ids if i and i not in ("ontology", "labels")]
 
     def count(self, name: str | None = None) -> int:
         """Return the number of quads in the store, or in the named graph *name*."""

@@ -250,8 +250,14 @@ class _Builder:
             if rel.tail is not None and rel.tail.kind == MentionKind.INSTITUTION:
                 self.add(head, ORG.subOrganizationOf, tail)
             return
-        if rel.kind == RelationKind.APPROVES and tail is not None:
-            self.add(head, LKG.approves, tail)
+        instrument_link = {
+            RelationKind.APPROVES: LKG.approves,
+            RelationKind.REPEALS: ELI.repeals,
+            RelationKind.AMENDS: ELI.amends,
+        }.get(rel.kind)
+        if instrument_link is not None:
+            if tail is not None:
+                self.add(head, instrument_link, tail)
             return
         event_class = _EVENT_CLASS.get(rel.kind)
         if event_class is None:

@@ -9,6 +9,7 @@ with a verbatim snippet.  ``tools/fuzz_long.py`` runs the same targets for a mil
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Callable
 from functools import cache
@@ -164,7 +165,7 @@ def check_paragraphs(text: str) -> None:
         assert 0 <= a <= b <= len(text)
         pos = p.end
     # numbered paragraphs are strictly rising (the text before the first is "0")
-    assert all(x < y for x, y in zip(numbers, numbers[1:], strict=False))
+    assert all(x < y for x, y in itertools.pairwise(numbers))
 
 
 def check_dates(text: str) -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from test_fuzz import LONG_TARGETS as TARGETS  # noqa: E402
+from test_fuzz import LONG_TARGETS as TARGETS
 
 # Share of the inputs per target: extraction is ~50x slower than the pure functions.
 SHARES = {"normalize": 0.30, "paragraphs": 0.20, "dates": 0.45, "extraction": 0.05}
