@@ -128,7 +128,7 @@ def draw_network(
         ax.set_axis_off()
         fig.text(0.01, 0.975, title, fontsize=16, fontweight="bold", va="top")
         kinds = {k: sum(1 for _, d in g.nodes(data="kind") if d == k) for k in KIND_STYLE}
-        fig.text(0.01, 0.945, " · ".join(f"{n} {k}s" for k, n in kinds.items() if n)
+        fig.text(0.01, 0.945, " · ".join(f"{n} {k}{'' if n == 1 else 's'}" for k, n in kinds.items() if n)
                  + f" · {g.number_of_edges()} lines", fontsize=10, color="#5b6773", va="top")
         if g.number_of_nodes() == 0:
             ax.text(0.5, 0.5, "no nodes to draw", ha="center", va="center", transform=ax.transAxes)

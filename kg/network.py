@@ -466,14 +466,19 @@ def layout(g: nx.MultiDiGraph, seed: int = 7, unit: float = 74.0) -> dict[str, t
     """Place the nodes: each component by stress layout, components packed in rows.
 
     Returns ``{node: (x, y)}`` in pixel-like units (*unit* per edge, y grows downwards),
-    rounded to 0.1.  "Issued by" edges are drawn longer, so that the many instruments around
-    an issuer get room.
+    rounded to 0.1.  "Issued by" edges are drawn longer (more so for busy issuers), so that the
+    many instruments around an issuer get room.
     """
     simple = nx.Graph()
     simple.add_nodes_from(g.nodes)
+    issued = defaultdict(int)
+    for _, v, k in g.edges(keys=True):
+        if k == "issued_by":
+            issued[v] += 1
     for u, v, k in g.edges(keys=True):
         if u != v:
-            length = 1.7 if k == "issued_by" else 1.0
+            # An issuer's instruments sit on a ring around it: wide enough to keep them apart.
+            length = max(2.4, 0.1 * issued[v]) if k == "issued_by" else 1.0
             old = simple.edges[u, v]["length"] if simple.has_edge(u, v) else length
             simple.add_edge(u, v, length=min(old, length))
     components = sorted(

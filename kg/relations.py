@@ -268,7 +268,11 @@ def find_relations(
 
 _APPROVERS = frozenset({"decree", "order", "decision", "law"})
 _APPROVED = frozenset({"programme", "strategy", "action_plan", "concept", "regulation"})
-_LEADING_DATE = re.compile(r"[\s،]*(?:\d+\s*-\s*)?(?:و)?(?:في|منذ)\s+")
+_LEADING_DATE = re.compile(r"[\s،]*(?:\d+\s*-\s*)?(?:و|ف)?(?:في|منذ)\s+")
+_UNDATED_TYPES = frozenset(
+    {"decree", "order", "decision", "law", "constitutional_law", "other", "programme",
+     "strategy", "action_plan", "concept", "regulation"}
+)
 _BASIS_TYPES = frozenset(
     {"decree", "order", "decision", "law", "constitutional_law", "constitution", "other"}
 )
@@ -285,15 +289,31 @@ def date_from_context(
     """
     result = []
     for ins in instruments:
-        if ins.date is None and ins.type in _APPROVERS | {"constitutional_law", "other"}:
+        if ins.date is None and ins.type in _UNDATED_TYPES:
             s_start, s_end = sentence_bounds(t, ins.start)
             lead = _LEADING_DATE.match(f, s_start)
             at = lead.end() if lead else -1
             d = next((d for d in dates if d.date and d.start <= at + 5 and d.end > at), None)
-            if lead and d and d.end <= ins.start and find_triggers(f[s_start:s_end]):
+            inside = [d for d in dates if d.date and s_start <= d.start < s_end
+                      and not any(i.start <= d.start < i.end for i in instruments)]
+            verb = _context_verb(f, s_start, s_end)
+            if lead and d and d.end <= ins.start and (verb or find_triggers(f[s_start:s_end])):
                 ins = replace(ins, date=d.date)
+            elif verb and len(inside) == 1 and inside[0].date is not None:
+                ins = replace(ins, date=inside[0].date)
         result.append(ins)
     return result
+
+
+@cache
+def _context_verbs() -> re.Pattern[str]:
+    from .lexicon import alternation
+
+    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(table("context_verbs.tsv")) + r")(?!\w)")
+
+
+def _context_verb(f: str, start: int, end: int) -> bool:
+    return _context_verbs().search(f, start, end) is not None
 
 
 def find_approvals(

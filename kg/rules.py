@@ -130,6 +130,7 @@ def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
 _ATTRIBUTES = (
     "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
     "title_about", "title_quoted", "period", "paren_note", "year_after_comma", "title_extend",
+    "state_skip",
 )
 _DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "نفس", "ذات"})
 
@@ -431,8 +432,12 @@ def find_instruments(
                     pos = t_end if name == "title_about" else pos + a.end()
                     named = False
                 elif name == "title_extend":
-                    if not named or "date" in info:
+                    if row["needs"] != "name" or "date" in info or info.get("title") and not named:
                         continue  # a name cut at «من»/«ب» runs on to «الصادر في DATE»
+                    if attrs["title_stop"].search(f, pos, pos + a.end()) or _instrument_heads()[
+                        0
+                    ].search(f, pos + 1, pos + a.end()):
+                        continue  # … but not across «بموجب أمر …» or another instrument
                     info["title"] = t[m.end() : pos + a.end()].strip()
                     pos += a.end()
                 elif name == "year_after_comma":
@@ -442,6 +447,8 @@ def find_instruments(
 
                     info["date"] = parse_date(f"عام {a.group('year')}")
                     pos += a.end()
+                elif name == "state_skip":
+                    pos += a.end()  # «القانون الجديد لجمهورية أذربيجان بشأن …»
                 elif name == "paren_note":
                     if not info.get("title"):
                         continue  # only a name or title may carry a parenthesised note

@@ -472,11 +472,15 @@
     h("span", {}, en, item);
     if (ar) h("span", { "class": "ar", lang: "ar", dir: "rtl" }, ar, item);
     h("span", { "class": "count" }, String(count), item);
-    item.addEventListener("click", function () {
+    function flip() {
       var off = toggle();
       item.classList.toggle("off", off);
       item.setAttribute("aria-checked", off ? "false" : "true");
       computeVisible();
+    }
+    item.addEventListener("click", flip);
+    item.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); flip(); }
     });
   }
   function lineMark(r) {
