@@ -417,6 +417,32 @@ def bench(
     out.print(table)
 
 
+@app.command()
+def validate(
+    graph: Annotated[
+        Path, typer.Argument(help="Graph file: .ttl, .nt, .nq, .trig, .jsonld or .rdf/.owl (RDF/XML).")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="Output: text (one line per result) or json.")
+    ] = "text",
+) -> None:
+    """Check a graph against the legalkg SHACL shapes; exit 1 when it has violations."""
+    import json
+
+    from kg.validation import load_graph_file
+    from kg.validation import validate as run_validate
+
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown --format {fmt!r}; use text or json")
+    report = run_validate(load_graph_file(graph))
+    if fmt == "json":
+        payload = {"conforms": report.conforms, "counts": report.counts, "results": report.to_json()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(report.text_lines()) + "\n")
+    raise typer.Exit(0 if report.conforms else 1)
+
+
 def main() -> None:
     """Entry point: run the app, turning library errors into one line and an exit code."""
     try:

@@ -56,10 +56,17 @@ def normalize(text: str) -> Normalized:
     'الصادر في 10 كانون الثاني'
     """
     state = _State(text, list(range(len(text) + 1)))
+    clean: dict[int, str] = {}  # repair -> the text it last found nothing to repair in
     while True:
         before = state.text
-        for repair in REPAIRS:
-            state = state.apply(repair(state.text))
+        for i, repair in enumerate(REPAIRS):
+            if clean.get(i) is state.text:
+                continue  # repairs are pure: same text, no edits again (saves whole passes)
+            edits = repair(state.text)
+            if edits:
+                state = state.apply(edits)
+            else:
+                clean[i] = state.text
         if state.text == before:
             return Normalized(state.text, text, tuple(state.offsets))
 

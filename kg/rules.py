@@ -130,7 +130,7 @@ def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
 _ATTRIBUTES = (
     "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
     "title_about", "title_quoted", "period", "paren_note", "year_after_comma", "title_extend",
-    "state_skip",
+    "state_skip", "qualifier", "name_until_about",
 )
 _DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "نفس", "ذات"})
 
@@ -199,7 +199,9 @@ def _definite(w: str) -> bool:
     return w.startswith(("ال", "لل")) and len(w) > 3
 
 
-def run_on(f: str, pos: int, end: int, *, after_indefinite: bool, max_words: int = 12) -> int:
+def run_on(
+    f: str, pos: int, end: int, *, after_indefinite: bool, max_words: int = 12, chains: bool = False
+) -> int:
     """Return where a name that starts before ``pos`` ends, following the name grammar.
 
     «الدائرة الحكومية للهجرة في جمهورية …» ends before «في»; «لجنة الدولة لشؤون الأسرة والمرأة
@@ -231,14 +233,14 @@ def run_on(f: str, pos: int, end: int, *, after_indefinite: bool, max_words: int
         if _definite(core) or w in g.get("continue", ()):
             last = b
             continue
-        if _construct(words, i) and (i > 0 or after_indefinite):
+        if _construct(words, i, chains) and (i > 0 or after_indefinite):
             last = b  # construct state: «مركز باكو الدولي», «لتعزيز مكافحة الفساد»
             continue
         break
     return last
 
 
-def _construct(words: list[tuple[int, int, str]], i: int) -> bool:
+def _construct(words: list[tuple[int, int, str]], i: int, chains: bool = False) -> bool:
     """An indefinite word belongs to a name when a definite word closes its construct chain.
 
     «حقوق الإنسان», «لتعزيز مكافحة الفساد»: one or two indefinite nouns, then a definite one.
@@ -250,9 +252,10 @@ def _construct(words: list[tuple[int, int, str]], i: int) -> bool:
     ahead = [x[2] for x in words[i + 1 : i + 4]]
     if ahead and (_definite(ahead[0]) or ahead[0] in _grammar().get("relational", ())):
         return True
-    if not w.startswith(("ل", "و")):
+    if not (chains or w.startswith(("ل", "و"))):
         return False
-    # «لإيواء وإعادة تأهيل الفئات», «وقضايا حقوق الإنسان»: a chain of indefinite nouns
+    # «لإيواء وإعادة تأهيل الفئات», «وقضايا حقوق الإنسان», and in instrument names
+    # «إقرار معاهدة مجلس أوروبا»: a chain of indefinite nouns closed by a definite one
     for j, x in enumerate(ahead):
         if _definite(x):
             return j > 0
@@ -369,7 +372,7 @@ def find_instruments(
             r"[\s،]*(?:بشان|المتعلق|رقم|\"|«)", f[pos:]
         ):
             name_end = run_on(f, pos, sentence_end, after_indefinite=not head.startswith("ال"),
-                              max_words=8)
+                              max_words=8, chains=True)
             if name_end > pos:
                 info["title"] = t[pos:name_end].strip()
                 named = True
@@ -447,6 +450,14 @@ def find_instruments(
 
                     info["date"] = parse_date(f"عام {a.group('year')}")
                     pos += a.end()
+                elif name == "name_until_about":
+                    if named or row["needs"] != "name" or info.get("title"):
+                        continue
+                    pos += a.end()  # «قانون إقرار معاهدة مجلس أوروبا بشأن …»: the subject follows
+                elif name == "qualifier":
+                    if named:
+                        continue
+                    pos += a.end()  # «القانون الجديد …»: an adjective before the attributes
                 elif name == "state_skip":
                     pos += a.end()  # «القانون الجديد لجمهورية أذربيجان بشأن …»
                 elif name == "paren_note":

@@ -163,7 +163,7 @@ def _parse_dir(folder: Path, what: str) -> Graph:
             graph.parse(path, format="turtle")
         except BadSyntax as exc:
             raise ResourceError(
-                f"{path}: line {exc.lines + 1}: {exc._why}; fix the {what} file"  # noqa: SLF001
+                f"{path}: line {exc.lines + 1}: {exc._why}; fix the {what} file"
             ) from None
     return graph
 
@@ -538,7 +538,7 @@ def _contexts(node: Any) -> Iterator[Any]:
 def _parse_error(exc: BaseException, text: str) -> str:
     """Return ``line N: why`` from a parser exception, as precise as the parser allows."""
     if isinstance(exc, BadSyntax):
-        return f"line {exc.lines + 1}: {exc._why}"  # noqa: SLF001
+        return f"line {exc.lines + 1}: {exc._why}"
     if isinstance(exc, SAXParseException):
         return f"line {exc.getLineNumber()}: {exc.getMessage()}"
     message = str(exc).strip() or type(exc).__name__

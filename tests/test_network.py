@@ -102,15 +102,22 @@ def test_evidence_is_verbatim_from_the_document(network: nx.MultiDiGraph) -> Non
 
 
 def test_lines_without_a_statement_cite_paragraphs_naming_both_ends(
-    network: nx.MultiDiGraph,
+    network: nx.MultiDiGraph, built_sample: BuildSummary
 ) -> None:
     co = [(u, v, ev) for u, v, d in network.edges(data=True) for ev in d["evidence"]
           if ev.get("co_mention")]
     assert co
+    sparql = """PREFIX lkg: <https://w3id.org/legalkg/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT DISTINCT ?node ?doc ?para WHERE {
+      ?m lkg:denotes ?node ; lkg:inParagraph ?p .
+      ?p lkg:paragraphNumber ?para ; lkg:document/dcterms:identifier ?doc .
+    }"""
+    with Store.open(built_sample.store_path, create=False) as store:
+        named = {(r["node"], r["doc"], r["para"]) for r in store.query(sparql)}
     for u, v, ev in co:
         for node in (u, v):
-            paras = {(m["doc"], m["para"]) for m in network.nodes[node]["mentions"]}
-            assert (ev["doc"], ev["para"]) in paras
+            assert (node, ev["doc"], ev["para"]) in named
 
 
 def test_views_nest(network: nx.MultiDiGraph) -> None:

@@ -200,7 +200,7 @@
       var placed = null;
       for (var c = 0; c < spots.length && !placed; c++) {
         var box = [spots[c][0] - w / 2 - 1, spots[c][1], spots[c][0] + w / 2 + 1, spots[c][1] + lh];
-        var onScreen = box[0] > -20 && box[2] < W + 20 && box[3] > 0 && box[1] < H;
+        var onScreen = box[0] >= 0 && box[2] <= W && box[3] > 0 && box[1] < H;
         var major = n.kind !== "instrument" && n.degree >= 4;
         if (onScreen && !overlaps(box, boxes) && (major || !overlaps(box, obstacles))) placed = spots[c];
         if (onScreen && !placed && c === 0 && i === state.selected) placed = spots[0];
@@ -224,8 +224,9 @@
       var n = nodes[i];
       x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x); y1 = Math.max(y1, n.y);
     });
-    var W = svg.clientWidth || 800, H = svg.clientHeight || 600, pad = 60;
-    var k = Math.min((W - 2 * pad) / Math.max(x1 - x0, 1), (H - 2 * pad - 20) / Math.max(y1 - y0, 1));
+    // Wide side margins: labels are centred under nodes and may reach past them.
+    var W = svg.clientWidth || 800, H = svg.clientHeight || 600, padX = 110, padY = 45;
+    var k = Math.min((W - 2 * padX) / Math.max(x1 - x0, 1), (H - 2 * padY - 20) / Math.max(y1 - y0, 1));
     k = Math.max(0.08, Math.min(k, maxK || 2.5));
     view.k = k;
     view.tx = W / 2 - k * (x0 + x1) / 2;
