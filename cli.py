@@ -443,6 +443,85 @@ def validate(
     raise typer.Exit(0 if report.conforms else 1)
 
 
+@app.command()
+def train(
+    annotations: Annotated[
+        Path | None,
+        typer.Option(help="Annotation .jsonl file or directory. Default: tests/data/annotations."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Model directory. Default: models/ner.")
+    ] = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Where the annotated documents are. Default: bundled sample.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
+    epochs: Annotated[int, typer.Option(help="Passes over the training paragraphs.")] = 12,
+    split: Annotated[
+        str, typer.Option(help="dev (held-out paragraphs stay unseen) or all.")
+    ] = "dev",
+    limit: Annotated[
+        int | None, typer.Option(help="Use at most this many paragraphs (quick runs).")
+    ] = None,
+    measure: Annotated[
+        bool, typer.Option("--measure/--no-measure",
+                           help="Score rules vs rules + model on dev and held-out afterwards.")
+    ] = True,
+) -> None:
+    """Train the institution tagger (tok2vec + ner, CPU, from scratch) into models/ner.
+
+    Gold spans come from the annotations, silver spans from the rules on unannotated paragraphs.
+    """
+    from rich.table import Table
+
+    from kg.model import add_model, model_path
+    from kg.nlp import make_nlp
+    from kg.resources import corpus_dir, root
+    from kg.train import ROWS, measure as run_measure, train as run_train
+
+    if split not in ("dev", "all"):
+        raise fail(f"unknown --split {split!r}; use dev or all")
+    ann = annotations or root() / "tests" / "data" / "annotations"
+    out_path = out_dir or model_path()
+    err.print(f"training on {ann} (split {split}, seed {seed}, {epochs} epochs) …", markup=False)
+    summary = run_train(ann, out_path, corpus or corpus_dir(), seed=seed, epochs=epochs,
+                        split=split, limit=limit)
+    s = summary.stats
+    for where in s.unlocated:
+        err.print(f"warning: annotated name not found in its paragraph, skipped: {where}",
+                  markup=False)
+    table = Table(title="legalkg train", show_header=False)
+    for name, value in (
+        ("gold paragraphs", s.gold_paragraphs), ("gold spans", s.gold_spans),
+        ("silver paragraphs", s.silver_paragraphs), ("silver spans", s.silver_spans),
+        ("held-out paragraphs left out", s.heldout_skipped),
+        ("names not located", len(s.unlocated)), ("training F1 (seen data)", summary.train_f1),
+        ("seconds", summary.seconds), ("size", f"{summary.size_bytes / 1e6:.1f} MB"),
+        ("model", summary.out_dir),
+    ):
+        table.add_row(name, str(value))
+    out.print(table)
+    if not measure:
+        return
+    with_model = make_nlp()
+    if "kg_model" not in with_model.pipe_names:
+        add_model(with_model, enabled=True, path=out_path)
+    without = make_nlp()
+    if "kg_model" in without.pipe_names:
+        without.remove_pipe("kg_model")
+    results = run_measure(ann, corpus or corpus_dir(), {"rules": without, "rules + model": with_model})
+    scores = Table(title="rules vs rules + model (F1; institution P/R)")
+    for col in ("split", "pipeline", *ROWS, "institution P", "institution R"):
+        scores.add_column(col, justify="left" if col in ("split", "pipeline") else "right")
+    for sp in ("dev", "heldout"):
+        for name, by in results.items():
+            ev = by[sp]
+            inst = ev.scores["institution"]
+            scores.add_row(sp, name, *(f"{ev.scores[r].f1:.3f}" for r in ROWS),
+                           f"{inst.precision:.3f}", f"{inst.recall:.3f}")
+    out.print(scores)
+
+
 def main() -> None:
     """Entry point: run the app, turning library errors into one line and an exit code."""
     try:

@@ -112,6 +112,12 @@ def _instrument_heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
 
 
 @cache
+def _contracted() -> frozenset[str]:
+    """Head forms with the article contracted after «ل»: «للقانون» is ل + القانون."""
+    return frozenset("ل" + form[2:] for form in table("instrument_types.tsv") if form.startswith("ال"))
+
+
+@cache
 def _issuers() -> tuple[re.Pattern[str], list[tuple[str, dict[str, str]]]]:
     rows = table("issuers.tsv")
     plain = [f for f in rows if "{" not in f]
@@ -233,7 +239,9 @@ def run_on(
         if _definite(core) or w in g.get("continue", ()):
             last = b
             continue
-        if _construct(words, i, chains) and (i > 0 or after_indefinite):
+        if _construct(words, i, chains) and (
+            i > 0 or after_indefinite or (chains and w.startswith("ل"))
+        ):
             last = b  # construct state: «مركز باكو الدولي», «لتعزيز مكافحة الفساد»
             continue
         break
@@ -253,7 +261,13 @@ def _construct(words: list[tuple[int, int, str]], i: int, chains: bool = False) 
     if ahead and (_definite(ahead[0]) or ahead[0] in _grammar().get("relational", ())):
         return True
     if not (chains or w.startswith(("ل", "و"))):
-        return False
+        # «مصلحة حماية حقوق الإنسان»: two indefinite nouns, then a definite one
+        return (
+            len(ahead) > 1
+            and ahead[0] not in _PREPOSITIONS
+            and not ahead[0].startswith(("ل", "ي", "و"))
+            and _definite(ahead[1])
+        )
     # «لإيواء وإعادة تأهيل الفئات», «وقضايا حقوق الإنسان», and in instrument names
     # «إقرار معاهدة مجلس أوروبا»: a chain of indefinite nouns closed by a definite one
     for j, x in enumerate(ahead):
@@ -354,7 +368,9 @@ def find_instruments(
     for m in regex.finditer(f):
         head = m.group("head")
         row = rows[head]
-        if head.startswith("ل") and not head.startswith("ال") and not m.group("pre").endswith("ل"):
+        if head in _contracted() and head not in table("instrument_types.tsv") and not m.group(
+            "pre"
+        ).endswith("ل"):
             continue  # contracted «للقانون» form needs the «ل» prefix
         pos = m.end()
         if _after_demonstrative(f, m.start()):
@@ -366,7 +382,7 @@ def find_instruments(
         if skip and row["needs"] == "name":
             pos += skip.end()  # «قانون جمهورية أذربيجان بشأن …»
             named = row["type"] == "constitution"  # «دستور جمهورية أذربيجان»
-        if row["needs"] == "name" and _generic_use(f, m.start("head"), pos):
+        if row["type"] in ("law", "constitution") and _generic_use(f, m.start("head"), pos):
             continue
         if not named and row["needs"] == "name" and not re.match(
             r"[\s،]*(?:بشان|المتعلق|رقم|\"|«)", f[pos:]
@@ -493,7 +509,7 @@ def find_instruments(
         while end > start and t[end - 1] in " \t،,":
             end -= 1
         label = t[start:end]
-        if head.startswith("ل") and not head.startswith("ال") and rows[head]["form"].startswith("ال"):
+        if head in _contracted() and head not in table("instrument_types.tsv"):
             label = "ا" + label  # «للمرسوم» -> «المرسوم»
         found.append(
             Found(

@@ -272,7 +272,7 @@ def training_config(seed: int = 0, epochs: int = 12, width: int = 64, depth: int
 
 
 def train(
-    annotations_dir: Path,
+    annotations: Path | list[dict],
     out_dir: Path,
     corpus: Path,
     *,
@@ -280,19 +280,24 @@ def train(
     epochs: int = 12,
     split: str = "dev",
     limit: int | None = None,
+    width: int = 64,
+    depth: int = 3,
 ) -> TrainSummary:
-    """Train the tagger on ``corpus`` + annotations and save the pipeline into ``out_dir``."""
+    """Train the tagger on ``corpus`` + annotations and save the pipeline into ``out_dir``.
+
+    ``annotations`` is a directory or file of JSON lines, or rows already loaded.
+    """
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_loop
 
     if epochs < 1:
         raise InputError(f"--epochs must be at least 1, got {epochs}")
     started = time.monotonic()
-    annotations = load_annotations([annotations_dir], "all")
-    gold, silver, stats = training_docs(annotations, corpus, split=split, limit=limit)
+    rows = annotations if isinstance(annotations, list) else load_annotations([annotations], "all")
+    gold, silver, stats = training_docs(rows, corpus, split=split, limit=limit)
     if not gold and not silver:
-        raise InputError(f"no training paragraphs from {annotations_dir} and {corpus}")
-    config_text = training_config(seed, epochs)
+        raise InputError(f"no training paragraphs from {annotations} and {corpus}")
+    config_text = training_config(seed, epochs, width, depth)
     out_dir = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix="legalkg-train-") as tmp_name:
         tmp = Path(tmp_name)
@@ -338,7 +343,7 @@ ROWS = ("institution", "establishment (strict)", "establishment (lenient)")
 
 
 def measure(
-    annotations_dir: Path,
+    annotations: Path | list[dict],
     corpus: Path,
     pipelines: dict[str, Language],
     splits: Sequence[str] = ("dev", "heldout"),
@@ -348,7 +353,8 @@ def measure(
     from .evaluate import evaluate
     from .store import Store
 
-    annotations = load_annotations([annotations_dir], "all")
+    if not isinstance(annotations, list):
+        annotations = load_annotations([annotations], "all")
     docs = sorted({a["doc"] for a in annotations})
     results: dict[str, dict[str, Evaluation]] = {}
     for name, nlp in pipelines.items():
