@@ -340,10 +340,14 @@ def ontology_graph() -> Graph:
     """The ontology and concept schemes, loaded into the store's ``graph/ontology``."""
     from .resources import ontology_dir
 
+    from rdflib.compare import to_canonical_graph
+
     g = Graph()
     for path in sorted(ontology_dir().glob("*.ttl")):
         g.parse(path, format="turtle")
-    return g
+    # the ontology's blank nodes (owl:unionOf lists) get labels from their content, so the
+    # store is byte-identical from one build to the next
+    return to_canonical_graph(g)
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:

@@ -7,11 +7,10 @@ Each file starts with a comment header::
     # params: ?institution (example: الدائرة الحكومية للهجرة)
 
 Parameter values are bound, never pasted into the text: the embedded store substitutes them
-(pyoxigraph ``substitutions``); a remote endpoint gets a ``VALUES`` block built from escaped
-rdflib terms at the top of the ``WHERE`` group.  So a query must use its parameters in its
-outermost group (a ``FILTER`` there, or a triple pattern), where both mechanisms agree, and
-must project them (pyoxigraph substitutes only projected variables); :func:`run_query` drops
-those constant columns from the rows.
+(pyoxigraph ``substitutions``); a remote endpoint gets escaped
+rdflib terms substituted for the variable tokens (:func:`bind_values`).  A query must project
+its parameters (pyoxigraph substitutes only projected variables; :func:`run_query` drops those
+constant columns) and must not assign to them (``AS ?param``, ``VALUES ?param``).
 """
 
 from __future__ import annotations
@@ -89,9 +88,9 @@ def _parse_params(spec: str, path: Path) -> tuple[Param, ...]:
 
 
 def list_queries() -> list[NamedQuery]:
-    """Return every bundled named query, sorted by name."""
+    """Return every bundled named query, sorted by name (``_name`` files are internal)."""
     folder = resources.queries_dir()
-    return [parse_query(p) for p in sorted(folder.glob("*.rq"))]
+    return [parse_query(p) for p in sorted(folder.glob("*.rq")) if not p.name.startswith("_")]
 
 
 def get_query(name: str) -> NamedQuery:
@@ -113,25 +112,41 @@ def check_syntax(sparql: str) -> None:
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Term | str]) -> str:
-    """Return *sparql* with ``VALUES`` for *bindings* opening its WHERE group.
+    """Return *sparql* with each bound variable replaced by its escaped RDF term.
 
-    Values are written with rdflib's escaping (``Literal(v).n3()``), so ``x" } ; DROP ALL``
-    stays one string literal.
+    This is SEP-0007 substitution done on tokens, not on text: a variable ``?x`` outside
+    strings, IRIs and comments becomes the term's N-Triples form (``Literal(v).n3()``), and
+    ``(TERM AS ?x)`` in a SELECT projection, so ``x" } ; DROP ALL`` stays one string literal.
+    (A ``VALUES`` block would do too, but Virtuoso 7 neither pushes it into the plan nor
+    compares its non-ASCII strings correctly.)
     """
     if not bindings:
         return sparql
+    terms: dict[str, str] = {}
+    for name, value in bindings.items():
+        key = name.lstrip("?$")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise QueryError(f"bad parameter name {name!r}; use letters, digits and _")
+        terms[key] = _n3(value)
     code = code_only(sparql)
-    where = re.search(r"\bWHERE\b", code, re.IGNORECASE)
-    brace = code.find("{", where.end() if where else 0)
-    if brace < 0:
-        raise QueryError("cannot bind parameters: the query has no WHERE group")
-    names = [n.lstrip("?$") for n in bindings]
-    for n in names:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n):
-            raise QueryError(f"bad parameter name {n!r}; use letters, digits and _")
-    terms = [_n3(v) for v in bindings.values()]
-    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(terms) + ") }"
-    return sparql[: brace + 1] + "\n  " + block + "\n" + sparql[brace + 1 :]
+    projections = [
+        (m.start(), m.end())
+        for m in re.finditer(r"\bSELECT\b[^{]*?(?=\bWHERE\b|\{)", code, re.IGNORECASE | re.DOTALL)
+    ]
+    pieces: list[str] = []
+    last = 0
+    for m in re.finditer(r"[?$]([A-Za-z_][A-Za-z0-9_]*)\b", code):
+        term = terms.get(m.group(1))
+        if term is None:
+            continue
+        if re.search(r"\bAS\s*$", code[: m.start()], re.IGNORECASE):
+            raise QueryError(f"the query assigns to parameter ?{m.group(1)}; rename one of them")
+        in_projection = any(a <= m.start() < b for a, b in projections)
+        pieces.append(sparql[last : m.start()])
+        pieces.append(f"({term} AS ?{m.group(1)})" if in_projection else term)
+        last = m.end()
+    pieces.append(sparql[last:])
+    return "".join(pieces)
 
 
 def _n3(value: Term | str) -> str:

@@ -29,7 +29,8 @@ def _broken() -> Graph:
     g = _valid()
     g.set((POST_MENTION, LKG.snippet, Literal("الرئيس الأول")))
     law = ID["instrument/law/x/1"]
-    g.parse(data=f"""
+    g.parse(
+        data=f"""
         @prefix lkg: <https://w3id.org/legalkg/ontology#> .
         @prefix eli: <http://data.europa.eu/eli/ontology#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -37,7 +38,9 @@ def _broken() -> Graph:
             eli:type_document <https://w3id.org/legalkg/ontology/instrument-type/law> ;
             rdfs:label "القانون"@ar .
         <{ID["doc/D.txt/m/1020-1023-instrument"]}> lkg:denotes <{law}> .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     return g
 
 
@@ -74,7 +77,15 @@ def test_results_say_what_where_and_in_which_paragraph() -> None:
     assert report.text_lines()[-1] == "1 violation, 1 warning, 0 info: the graph does not conform"
     assert report.to_json()[0]["source_shape"] == "lkgsh:Mention-snippetLength"
     assert set(report.to_json()[0]) == {
-        "severity", "focus", "focus_label", "path", "message", "source_shape", "value", "doc", "para",
+        "severity",
+        "focus",
+        "focus_label",
+        "path",
+        "message",
+        "source_shape",
+        "value",
+        "doc",
+        "para",
     }
 
 
@@ -112,8 +123,14 @@ def test_named_graphs_are_validated_together() -> None:
 
 @pytest.mark.parametrize(
     ("suffix", "fmt"),
-    [(".ttl", "turtle"), (".nt", "nt"), (".nq", "nquads"), (".trig", "trig"), (".jsonld", "json-ld"),
-     (".rdf", "xml")],
+    [
+        (".ttl", "turtle"),
+        (".nt", "nt"),
+        (".nq", "nquads"),
+        (".trig", "trig"),
+        (".jsonld", "json-ld"),
+        (".rdf", "xml"),
+    ],
 )
 def test_every_format_loads_and_validates(tmp_path: Path, suffix: str, fmt: str) -> None:
     path = tmp_path / f"graph{suffix}"
@@ -138,7 +155,9 @@ def _error(path: Path) -> str:
 
 def test_malformed_turtle_names_the_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "graph.ttl"
-    path.write_text('@prefix lkg: <https://w3id.org/legalkg/ontology#> .\n\n<a> lkg:b "c" ;\n  lkg:d .\n')
+    path.write_text(
+        '@prefix lkg: <https://w3id.org/legalkg/ontology#> .\n\n<a> lkg:b "c" ;\n  lkg:d .\n'
+    )
     message = _error(path)
     assert message.startswith(f"cannot parse {path}: line 4: ")
     assert message.endswith("; check the file is Turtle")
@@ -165,7 +184,10 @@ def test_malformed_jsonld_names_the_line(tmp_path: Path) -> None:
         {"@context": ["https://example.org/ctx.jsonld"], "@id": "http://a"},
         {"@context": {"@import": "https://example.org/ctx.jsonld"}, "@id": "http://a"},
         {"@graph": [{"@context": "https://example.org/c", "@id": "http://a"}]},
-        {"@context": {"p": {"@id": "http://p", "@context": "https://example.org/scoped"}}, "@id": "http://a"},
+        {
+            "@context": {"p": {"@id": "http://p", "@context": "https://example.org/scoped"}},
+            "@id": "http://a",
+        },
     ],
     ids=["string", "list", "import", "nested", "scoped"],
 )
@@ -179,8 +201,9 @@ def test_remote_jsonld_context_is_refused(tmp_path: Path, document: dict) -> Non
 
 def test_inline_jsonld_context_loads(tmp_path: Path) -> None:
     path = tmp_path / "graph.jsonld"
-    path.write_text(json.dumps({"@context": {"name": "http://schema.org/name"}, "@id": "http://a",
-                                "name": "x"}))
+    path.write_text(
+        json.dumps({"@context": {"name": "http://schema.org/name"}, "@id": "http://a", "name": "x"})
+    )
     assert len(load_graph_file(path)) == 1
 
 
@@ -201,12 +224,17 @@ def test_rdfxml_with_entities_is_refused_before_parsing(tmp_path: Path) -> None:
         ("missing.ttl", None, "cannot read {path}: no such file"),
         ("graph.csv", "a,b\n", "cannot tell the RDF format of {path}"),
         ("empty.ttl", "", "{path} is empty"),
-        ("binary.ttl", b"\x89PNG\r\n\x1a\n\xff\xfe", "cannot parse {path}: byte 0 is not UTF-8 text"),
+        (
+            "binary.ttl",
+            b"\x89PNG\r\n\x1a\n\xff\xfe",
+            "cannot parse {path}: byte 0 is not UTF-8 text",
+        ),
         ("nothing.ttl", "# only a comment\n", "{path} holds no triples"),
     ],
 )
-def test_unusable_input_is_an_input_error(tmp_path: Path, name: str, content: str | bytes | None,
-                                          start: str) -> None:
+def test_unusable_input_is_an_input_error(
+    tmp_path: Path, name: str, content: str | bytes | None, start: str
+) -> None:
     path = tmp_path / name
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -253,7 +281,8 @@ def test_cli_json_output(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["conforms"] is False
     assert [r["source_shape"] for r in payload["results"]] == [
-        "lkgsh:Mention-snippetLength", "lkgsh:LegalInstrument-identifiable",
+        "lkgsh:Mention-snippetLength",
+        "lkgsh:LegalInstrument-identifiable",
     ]
 
 
