@@ -198,6 +198,11 @@ def query(
         str | None, typer.Option("--endpoint", help="Run on this SPARQL query URL instead.")
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    allow_service: Annotated[
+        bool, typer.Option("--allow-service",
+                           help="Let a query file call other endpoints with SERVICE (refused "
+                           "by default: a query should not make legalkg fetch URLs).")
+    ] = False,
 ) -> None:
     """Run a named SPARQL query on the store (or a remote endpoint) and print the rows."""
     from kg.queries import list_queries, run_query
@@ -222,9 +227,9 @@ def query(
         raise fail("give a query NAME; run `legalkg query --list` to see them")
     params = _parse_params(param or [])
     if endpoint is not None:
-        rows = run_query(name, params, endpoint=endpoint)
+        rows = run_query(name, params, endpoint=endpoint, allow_service=allow_service)
     else:
-        rows = run_query(name, params, store=store)
+        rows = run_query(name, params, store=store, allow_service=allow_service)
     _print_rows(rows, rows.columns, fmt)
 
 
@@ -520,6 +525,53 @@ def train(
             scores.add_row(sp, name, *(f"{ev.scores[r].f1:.3f}" for r in ROWS),
                            f"{inst.precision:.3f}", f"{inst.recall:.3f}")
     out.print(scores)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="SPARQL 1.1 Update URL (Virtuoso: …/sparql-auth).")
+    ],
+    store: StoreDir = Path("out/store"),
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Account name; the password is read from LEGALKG_PASSWORD."),
+    ] = None,
+) -> None:
+    """Replace each document's named graph on a remote SPARQL Update endpoint."""
+    import os
+
+    from kg.remote import push as push_store
+
+    password = os.environ.get("LEGALKG_PASSWORD")
+    if user is not None and password is None:
+        raise fail("--user needs the password in the LEGALKG_PASSWORD environment variable")
+    report = push_store(store, endpoint, user=user, password=password)
+    out.print(
+        f"pushed {report.triples} triples in {len(report.graphs)} graphs "
+        f"({report.requests} requests)"
+    )
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="ttl, nt, nq, trig, jsonld, graphml, gexf or csv."),
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Output file (a folder for csv).")
+    ],
+    store: StoreDir = Path("out/store"),
+) -> None:
+    """Export the store as RDF, a GraphML/GEXF network or CSV files for neo4j-admin."""
+    from kg.export import FORMATS
+    from kg.export import export as export_store
+
+    if fmt not in FORMATS:
+        raise fail(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
+    written = export_store(store, fmt, out_path)
+    out.print(f"wrote {written}")
 
 
 def main() -> None:

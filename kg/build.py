@@ -22,9 +22,10 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -46,6 +47,7 @@ from .triples import Deferred, to_graph
 from .vocab import ELI
 
 Progress = Callable[[str, int, int], None]
+FLUSH_EVERY = 10  # documents between store flushes (bounds memory)
 LABELS = "labels"  # the named graph graph/labels: one chosen label/title per entity
 CHOSEN = {"label": RDFS.label, "title": ELI.title}  # deferred attribute -> predicate
 
@@ -88,20 +90,28 @@ class Choices:
         }
         self.deferred: Deferred = {}
 
-    def add(self, result: DocumentResult, deferred: Deferred) -> None:
-        """Count one (resolved) document's labels and titles and the entities that need them."""
-        for attr, counts in self.counts.items():
-            for key, c in value_counts([result], attr).items():
-                counts[key].update(c)
+    def add(self, counts: Counts, deferred: Deferred) -> None:
+        """Add one document's label and title counts and the entities that need them."""
+        for attr, by_key in counts.items():
+            for key, c in by_key.items():
+                self.counts[attr][key].update(c)
         for item, target in deferred.items():
             self.deferred.setdefault(item, target)
+
+
+Counts = dict[str, dict[str, Counter[str]]]  # attr ("label", "title") -> key -> value counts
+
+
+def count_choices(result: DocumentResult) -> Counts:
+    """Count one (resolved) document's labels and titles per entity key."""
+    return {attr: dict(value_counts([result], attr)) for attr in CHOSEN}
 
     def graph(self) -> Graph:
         """Return the chosen ``rdfs:label``/``eli:title`` of every entity seen so far."""
         return _chosen_graph(self.deferred, self.counts)
 
 
-def _chosen_graph(deferred: Deferred, counts: dict[str, defaultdict[str, Counter[str]]]) -> Graph:
+def _chosen_graph(deferred: Deferred, counts: Mapping[str, Mapping[str, Counter[str]]]) -> Graph:
     g = Graph()
     for (attr, key), (iri, fallback) in deferred.items():
         c = counts[attr].get(key)
@@ -165,22 +175,26 @@ def build(
     progress: Progress | None = None,
     timestamp: str | None = None,
     validate: bool = True,
+    jobs: int = 1,
 ) -> BuildSummary:
-    """Build ``out_dir/graph.ttl`` and the embedded store ``out_dir/store`` from input files."""
+    """Build ``out_dir/graph.ttl`` and the embedded store ``out_dir/store`` from input files.
+
+    ``jobs`` > 1 extracts, graphs and validates documents in that many worker processes; the
+    output is the same.
+    """
     started = time.monotonic()
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"output {out_dir} is a file, not a directory; pass another --out")
     files, skipped = collect_inputs(paths)
     summary = BuildSummary(out_dir, diagnostics=list(skipped))
-    nlp = make_nlp()
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     except OSError as exc:
         raise InputError(f"cannot write into {out_dir.parent} ({exc.strerror}); pass another --out") from None
     try:
-        _stream(files, nlp, tmp, summary, progress, timestamp, validate)
+        _stream(files, tmp, summary, progress, timestamp, validate, jobs)
         _swap(tmp, out_dir)
     finally:
         if tmp.exists():
@@ -201,14 +215,84 @@ class _Clock:
         self.last = now
 
 
+@dataclass
+class _Done:
+    """One processed document, as small as possible (it may cross a process boundary)."""
+
+    doc_id: str
+    ntriples: bytes
+    deferred: Deferred
+    counts: Counts
+    summary: BuildSummary
+    results: list[tuple[str, str]]  # SHACL (severity, text line)
+
+
+def _process(path: Path, nlp: Language, timestamp: str | None, validate: bool) -> _Done:
+    """Read, extract, graph and validate one document (everything but loading it)."""
+    part = BuildSummary(Path())
+    clock = _Clock(part.timings)
+    doc = read_document(path)
+    clock.lap("read")
+    result = extract_document(doc, nlp)
+    clock.lap("extract")
+    result, graph, deferred = stream_graph(result, timestamp)
+    counts = count_choices(result)
+    _count([result], part)
+    clock.lap("graph")
+    results = []
+    if validate:
+        from .validation import validate as shacl
+
+        report = shacl(graph + _chosen_graph(deferred, counts))  # type: ignore[arg-type]
+        results = [(r.severity, r.text_line()) for r in report.results]
+        clock.lap("validate")
+    data = ntriples(graph).encode("utf-8")
+    clock.lap("serialize")
+    return _Done(doc.doc_id, data, deferred, counts, part, results)
+
+
+_WORKER_NLP: list[Language] = []
+
+
+def _work(path: Path, timestamp: str | None, validate: bool) -> _Done:
+    if not _WORKER_NLP:
+        _WORKER_NLP.append(make_nlp())
+    return _process(path, _WORKER_NLP[0], timestamp, validate)
+
+
+def _processed(
+    files: Sequence[Path], jobs: int, timestamp: str | None, validate: bool
+) -> Iterator[_Done]:
+    """Process documents in input order, in ``jobs`` worker processes when more than one."""
+    if jobs <= 1:
+        nlp = make_nlp()
+        for path in files:
+            yield _process(path, nlp, timestamp, validate)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding RocksDB
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        queue: deque[Future[_Done]] = deque()
+        todo = iter(files)
+        for path in islice(todo, 2 * jobs):  # a bounded window keeps memory flat
+            queue.append(pool.submit(_work, path, timestamp, validate))
+        while queue:
+            done = queue.popleft().result()
+            for path in islice(todo, 1):
+                queue.append(pool.submit(_work, path, timestamp, validate))
+            yield done
+
+
 def _stream(
     files: Sequence[Path],
-    nlp: Language,
     tmp: Path,
     summary: BuildSummary,
     progress: Progress | None,
     timestamp: str | None,
     validate: bool,
+    jobs: int = 1,
 ) -> None:
     choices = Choices()
     checker = _Checker(tmp / "validation.txt") if validate else None
@@ -216,25 +300,25 @@ def _stream(
     names: list[str] = []
     with Store.open(tmp / "store") as store:
         store.replace_graph("ontology", ontology_graph())
-        for i, path in enumerate(files):
-            if progress:
-                progress(path.name, i, len(files))
-            doc = read_document(path)
-            clock.lap("read")
-            result = extract_document(doc, nlp)
-            clock.lap("extract")
-            result, graph, deferred = stream_graph(result, timestamp)
-            choices.add(result, deferred)
-            _count([result], summary)
-            clock.lap("graph")
+        if progress and files:
+            progress(files[0].name, 0, len(files))
+        for i, done in enumerate(_processed(files, jobs, timestamp, validate)):
+            clock.lap("wait")
+            choices.add(done.counts, done.deferred)
+            _merge(summary, done.summary)
             if checker is not None:
-                checker.check(graph, result, deferred)
-                clock.lap("validate")
-            _load(store, doc.doc_id, graph)
-            names.append(doc.doc_id)
+                checker.write(done.results)
+            store.inner.load(
+                done.ntriples, format=ox.RdfFormat.N_TRIPLES,
+                to_graph=ox.NamedNode(graph_iri(done.doc_id)),
+            )
+            names.append(done.doc_id)
+            if len(names) % FLUSH_EVERY == 0:
+                store.inner.flush()  # RocksDB memtables would otherwise grow ~10 MB a document
             clock.lap("load")
-        if progress:
-            progress("", len(files), len(files))
+            if progress:
+                following = files[i + 1].name if i + 1 < len(files) else ""
+                progress(following, i + 1, len(files))
         _load(store, LABELS, choices.graph())
         _drop_chosen_alt_labels(store, LABELS)
         clock.lap("labels")
@@ -306,22 +390,31 @@ def _distinct_triples(store: Store) -> int:
     return int(store.query(query)[0]["n"])
 
 
+def _merge(summary: BuildSummary, part: BuildSummary) -> None:
+    summary.documents += part.documents
+    summary.paragraphs += part.paragraphs
+    summary.words += part.words
+    summary.facts.update(part.facts)
+    summary.diagnostics.extend(part.diagnostics)
+    summary.timings.update(part.timings)
+
+
 class _Checker:
-    """Validate document by document; write ``validation.txt`` as it goes."""
+    """Collect the per-document SHACL results into ``validation.txt`` as they come.
+
+    Each document is validated with the labels and titles it alone would choose (the final
+    ones are known only at the end); they are single ``@ar`` literals either way.
+    """
 
     def __init__(self, path: Path) -> None:
         self.out = path.open("w", encoding="utf-8")
         self.counts: Counter[str] = Counter()
 
-    def check(self, graph: Graph, result: DocumentResult, deferred: Deferred) -> None:
-        """Validate one document graph with the labels this document alone would choose."""
-        from .validation import validate as shacl
-
-        counts = {attr: value_counts([result], attr) for attr in CHOSEN}
-        report = shacl(graph + _chosen_graph(deferred, counts))  # type: ignore[arg-type]
-        for r in report.results:
-            self.counts[r.severity] += 1
-            self.out.write(r.text_line() + "\n")
+    def write(self, results: list[tuple[str, str]]) -> None:
+        """Write one document's results: (severity, line) pairs."""
+        for severity, line in results:
+            self.counts[severity] += 1
+            self.out.write(line + "\n")
 
     def close(self) -> tuple[bool, int, int]:
         """Write the summary line; return (conforms, violations, warnings)."""
@@ -338,9 +431,9 @@ def _plural(n: int, word: str) -> str:
 
 def ontology_graph() -> Graph:
     """The ontology and concept schemes, loaded into the store's ``graph/ontology``."""
-    from .resources import ontology_dir
-
     from rdflib.compare import to_canonical_graph
+
+    from .resources import ontology_dir
 
     g = Graph()
     for path in sorted(ontology_dir().glob("*.ttl")):

@@ -145,37 +145,23 @@ def merge_model_spans(
     model_spans: Sequence[tuple[int, int]],
     *,
     require_head: bool = True,
-    fix_ends: bool = False,
 ) -> ParagraphFinds:
     """Add the model's institution spans that the rules missed; rules win every overlap.
 
-    A model span is added only when it overlaps no rule institution and no other added span.
-    With ``fix_ends``, a model span that starts where a rule institution starts gives that
-    institution its end («وزارة العدل رصد» -> «وزارة العدل»), unless the new end would run into
-    another institution.  Relations are then recomputed with the new bodies (approvals, which
-    do not involve institutions, are kept as the rules found them).
+    A model span is added only when it overlaps no rule institution and no other added span;
+    relations are then recomputed with the new bodies (approvals, which do not involve
+    institutions, are kept as the rules found them).  Letting the model move a rule name's end
+    was measured too and lost (see README, "Trained NER").
     """
-    rules = list(finds.institutions)
     added: list[Found] = []
-    changed = False
     for start, end in sorted(model_spans):
         found = model_found(text, start, end, require_head=require_head)
-        if found is None:
-            continue
-        same = [i for i, r in enumerate(rules) if r.start == found.start and r.kind == found.kind]
-        if fix_ends and same and rules[same[0]].end != found.end:
-            i = same[0]
-            others = rules[:i] + rules[i + 1 :] + added
-            if not _overlaps(found, others):
-                rules[i] = replace(rules[i], end=found.end, label=found.label)
-                changed = True
-            continue
-        if _overlaps(found, rules) or _overlaps(found, added):
+        if found is None or _overlaps(found, finds.institutions) or _overlaps(found, added):
             continue
         added.append(found)
-    if not added and not changed:
+    if not added:
         return finds
-    institutions = sorted(rules + added, key=lambda x: (x.start, x.end))
+    institutions = sorted(finds.institutions + added, key=lambda x: (x.start, x.end))
     approvals = [r for r in finds.relations if r.kind == RelationKind.APPROVES]
     relations = (
         find_relations(text, fold(text), institutions, finds.instruments, finds.dates) + approvals
@@ -189,12 +175,8 @@ def merge_model_spans(
 class ModelComponent:
     """Run the trained tagger after ``kg_rules`` and merge its spans into ``doc.user_data``."""
 
-    def __init__(
-        self, model: Language, require_head: bool = True, fix_ends: bool = False,
-        batch_size: int = 32,
-    ) -> None:
-        self.model, self.require_head, self.fix_ends = model, require_head, fix_ends
-        self.batch_size = batch_size
+    def __init__(self, model: Language, require_head: bool = True, batch_size: int = 32) -> None:
+        self.model, self.require_head, self.batch_size = model, require_head, batch_size
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
@@ -209,9 +191,7 @@ class ModelComponent:
         finds: ParagraphFinds | None = doc.user_data.get("kg")
         if finds is None:
             raise ResourceError("kg_model needs kg_rules before it in the pipeline; add it first")
-        merged = merge_model_spans(
-            doc.text, finds, spans, require_head=self.require_head, fix_ends=self.fix_ends
-        )
+        merged = merge_model_spans(doc.text, finds, spans, require_head=self.require_head)
         doc.user_data["kg"] = merged
         doc.spans["model"] = [
             s for s in (doc.char_span(a, b, label=LABEL, alignment_mode="expand") for a, b in spans)
@@ -226,11 +206,9 @@ class ModelComponent:
         return doc
 
 
-@Language.factory(
-    "kg_model", default_config={"path": None, "require_head": True, "fix_ends": False}
-)
+@Language.factory("kg_model", default_config={"path": None, "require_head": True})
 def make_model_component(
-    nlp: Language, name: str, path: str | None, require_head: bool, fix_ends: bool
+    nlp: Language, name: str, path: str | None, require_head: bool
 ) -> ModelComponent:
     """spaCy factory for :class:`ModelComponent` (``path`` defaults to ``models/ner``)."""
     model = load_model(Path(path) if path else None)
@@ -238,7 +216,7 @@ def make_model_component(
         raise ResourceError(
             f"no trained model in {path or model_path()}; run `legalkg train` or drop kg_model"
         )
-    return ModelComponent(model, require_head=require_head, fix_ends=fix_ends)
+    return ModelComponent(model, require_head=require_head)
 
 
 def model_enabled() -> bool:

@@ -111,6 +111,28 @@ def _instrument_heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
     return re.compile(regex), rows
 
 
+def _attributes_before(f: str, start: int, dates: list[DateMatch], info: dict[str, object]) -> bool:
+    """«اعتمد مجلس الوزراء في 28 كانون الأول/ديسمبر 1998 قرارا»: issuer and date come first.
+
+    The date must end right before the head, and an issuer right before the date, so the
+    instrument is the object of «اعتمد/وقع/أصدر ISSUER في DATE».
+    """
+    date = next((d for d in dates if d.date and 0 <= start - d.end <= 2), None)
+    if date is None:
+        return False
+    regex, _ordered = _issuers()
+    issuer = None
+    for m in regex.finditer(f, max(0, date.start - 60), date.start):
+        if 0 <= date.start - m.end() <= 5 and re.fullmatch(r"\s*(?:في|بتاريخ)?\s*", f[m.end() : date.start]):
+            issuer = match_issuer(f, m.start())
+    if issuer is None:
+        return False
+    info["date"] = date.date
+    info["issuer"] = issuer[1]["code"]
+    info["issuer_label"] = issuer[1]["label_ar"]
+    return True
+
+
 @cache
 def _contracted() -> frozenset[str]:
     """Head forms with the article contracted after «ل»: «للقانون» is ل + القانون."""
@@ -426,7 +448,11 @@ def find_instruments(
                     d = _date_at(dates, pos + a.end())
                     if d is None or d.date is None:
                         continue
-                    if row["type"] == "treaty" and a.group("connector") in (None, "في", "عام"):
+                    if (
+                        row["type"] == "treaty"
+                        and not a.group("issued")
+                        and a.group("connector") in (None, "في", "عام")
+                    ):
                         continue  # «انضمت إلى الاتفاقية … في عام 1997»: the accession, not the treaty
                     info["date"] = d.date
                     pos = d.end
@@ -492,6 +518,8 @@ def find_instruments(
         has_attr = any(k in info for k in ("issuer", "date", "number", "period")) or (
             "title" in info and not named
         )
+        if not has_attr and row["needs"] == "attr":
+            has_attr = _attributes_before(f, m.start("head"), dates, info)
         if row["needs"] == "attr" and not has_attr:
             continue
         if row["needs"] == "name" and not (has_attr or named):

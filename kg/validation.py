@@ -262,7 +262,10 @@ class _OxigraphSparqlGraph(Graph):
             return super().query(query_object, *args, **kwargs)
         init = kwargs.get("initBindings") or (args[3] if len(args) > 3 else None) or {}
         store = self._oxigraph()
-        substitutions = {ox.Variable(str(k)): self._to_ox(v) for k, v in init.items()}
+        try:
+            substitutions = {ox.Variable(str(k)): self._to_ox(v) for k, v in init.items()}
+        except ValueError:  # a term Oxigraph rejects (an IRI with a space): let rdflib answer
+            return super().query(query_object, *args, **kwargs)
         solutions = store.query(query_object, substitutions=substitutions or None)
         variables = [Variable(v.value) for v in solutions.variables]
         result = Result("SELECT")
@@ -281,11 +284,16 @@ class _OxigraphSparqlGraph(Graph):
         if self._store is None:
             self._blank_to_ox, self._blank_from_ox = {}, {}
             store = ox.Store()
-            store.bulk_extend(
-                ox.Quad(self._to_ox(s), self._to_ox(p), self._to_ox(o)) for s, p, o in self
-            )
+            store.bulk_extend(quad for quad in map(self._quad, self) if quad is not None)
             self._store = store
         return self._store
+
+    def _quad(self, triple: tuple[Any, Any, Any]) -> ox.Quad | None:
+        """Convert a triple; None for terms Oxigraph rejects (their IRI rules still report them)."""
+        try:
+            return ox.Quad(*(self._to_ox(t) for t in triple))
+        except ValueError:
+            return None
 
     def _to_ox(self, term: Any) -> Any:
         if isinstance(term, URIRef):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
 from cli import app
@@ -305,3 +305,14 @@ def test_cli_validate_has_help() -> None:
     result = runner.invoke(app, ["validate", "--help"])
     assert result.exit_code == 0
     assert "SHACL" in result.stdout
+
+
+def test_terms_oxigraph_rejects_are_reported_not_raised() -> None:
+    """An IRI with a space (rdflib parses it with a warning) still yields plain results."""
+    g = Graph()
+    bad = URIRef("https://w3id.org/legalkg/id/institution/a b")
+    g.add((bad, RDF.type, LKG.Institution))
+    g.add((bad, LKG.subordinateTo, bad))
+    report = validate(g)
+    assert "lkgsh:InstitutionShape" in {r.source_shape for r in report.results}
+    assert not report.conforms
