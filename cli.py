@@ -396,6 +396,9 @@ def bench(
         bool, typer.Option("--no-validate", help="Skip SHACL validation in the corpus build.")
     ] = False,
     repeats: Annotated[int, typer.Option(min=1, help="Timed passes per rate and query.")] = 5,
+    jobs: Annotated[
+        int, typer.Option(min=1, help="Worker processes for the corpus build (extraction, SHACL).")
+    ] = 1,
 ) -> None:
     """Measure tokenizer and extraction words/s, SHACL, store load, query latency and peak memory."""
     import json
@@ -408,7 +411,7 @@ def bench(
         if not as_json and name and (done % 50 == 0):
             err.print(f"building {done}/{total}", markup=False)
 
-    report = run_bench(docs, validate=not no_validate, repeats=repeats, progress=progress)
+    report = run_bench(docs, validate=not no_validate, repeats=repeats, jobs=jobs, progress=progress)
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
@@ -482,7 +485,9 @@ def train(
     from kg.model import add_model, model_path
     from kg.nlp import make_nlp
     from kg.resources import corpus_dir, root
-    from kg.train import ROWS, measure as run_measure, train as run_train
+    from kg.train import ROWS
+    from kg.train import measure as run_measure
+    from kg.train import train as run_train
 
     if split not in ("dev", "all"):
         raise fail(f"unknown --split {split!r}; use dev or all")

@@ -122,6 +122,7 @@ def run_bench(
     *,
     validate: bool = True,
     repeats: int = 5,
+    jobs: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Run the benchmark (see the module docstring) and return its figures as a dict."""
@@ -144,7 +145,7 @@ def run_bench(
 
         load = os.getloadavg()[0]
         started, cpu = time.perf_counter(), time.process_time()
-        summary = build(inputs, work / "out", progress=watch, validate=validate)
+        summary = build(inputs, work / "out", progress=watch, validate=validate, jobs=jobs)
         end_to_end = time.perf_counter() - started
         cpu = time.process_time() - cpu
         queries = query_latencies(summary.store_path, repeats)
@@ -153,6 +154,7 @@ def run_bench(
         return {
             "machine": machine(),
             "docs": summary.documents,
+            "jobs": jobs,
             "words": summary.words,
             "sample_words": sum(len(d.text.split()) for d in sample),
             "tokenizer_words_per_s": round(tokenizer),
@@ -160,7 +162,7 @@ def run_bench(
             "build_to_tokenizer": round(extraction / tokenizer, 3),
             "end_to_end_s": round(end_to_end, 2),
             "end_to_end_words_per_s": round(summary.words / end_to_end),
-            "end_to_end_cpu_s": round(cpu, 2),
+            "end_to_end_cpu_s": round(cpu, 2),  # this process only (not the --jobs workers)
             "load_average": round(load, 2),
             "extract_s": round(t["read"] + t["extract"] + t["graph"], 2),
             "shacl_s": round(t["validate"], 2) if validate else None,
@@ -173,6 +175,9 @@ def run_bench(
             "query_ms": queries,
             "rss_mb_by_tenth": rss_curve,
             "peak_rss_mb": peak_rss_mb(),
+            "peak_rss_worker_mb": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+            ) if jobs > 1 else None,
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)

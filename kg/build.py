@@ -98,6 +98,10 @@ class Choices:
         for item, target in deferred.items():
             self.deferred.setdefault(item, target)
 
+    def graph(self) -> Graph:
+        """Return the chosen ``rdfs:label``/``eli:title`` of every entity seen so far."""
+        return _chosen_graph(self.deferred, self.counts)
+
 
 Counts = dict[str, dict[str, Counter[str]]]  # attr ("label", "title") -> key -> value counts
 
@@ -105,10 +109,6 @@ Counts = dict[str, dict[str, Counter[str]]]  # attr ("label", "title") -> key ->
 def count_choices(result: DocumentResult) -> Counts:
     """Count one (resolved) document's labels and titles per entity key."""
     return {attr: dict(value_counts([result], attr)) for attr in CHOSEN}
-
-    def graph(self) -> Graph:
-        """Return the chosen ``rdfs:label``/``eli:title`` of every entity seen so far."""
-        return _chosen_graph(self.deferred, self.counts)
 
 
 def _chosen_graph(deferred: Deferred, counts: Mapping[str, Mapping[str, Counter[str]]]) -> Graph:

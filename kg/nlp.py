@@ -38,8 +38,8 @@ class RuleComponent:
         text = doc.text
         folded = fold(text)
         dates, institutions, instruments, articles = find_all(text, folded)
-        instruments = date_from_context(text, folded, instruments, dates)
         instruments, approvals = find_approvals(text, folded, instruments)
+        instruments = date_from_context(text, folded, instruments, dates)
         relations = find_relations(text, folded, institutions, instruments, dates) + approvals
         doc.user_data["kg"] = ParagraphFinds(dates, institutions, instruments, articles, relations)
         for key, items in (

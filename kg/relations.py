@@ -289,14 +289,15 @@ def date_from_context(
     """
     result = []
     for ins in instruments:
-        if ins.date is None and ins.type in _UNDATED_TYPES:
+        if ins.date is None and (ins.type in _UNDATED_TYPES or ins.type == "treaty"):
             s_start, s_end = sentence_bounds(t, ins.start)
             lead = _LEADING_DATE.match(f, s_start)
             at = lead.end() if lead else -1
             d = next((d for d in dates if d.date and d.start <= at + 5 and d.end > at), None)
             inside = [d for d in dates if d.date and s_start <= d.start < s_end
-                      and not any(i.start <= d.start < i.end for i in instruments)]
-            verb = _context_verb(f, s_start, s_end)
+                      and not any(i.start <= d.start < i.end for i in instruments)
+                      and not _deadline(f, d.start)]
+            verb = _context_verb(f, s_start, s_end, treaty=ins.type == "treaty")
             if lead and d and d.end <= ins.start and (verb or find_triggers(f[s_start:s_end])):
                 ins = replace(ins, date=d.date)
             elif verb and len(inside) == 1 and inside[0].date is not None:
@@ -306,14 +307,26 @@ def date_from_context(
 
 
 @cache
-def _context_verbs() -> re.Pattern[str]:
+def _context_verbs(treaty: bool) -> re.Pattern[str]:
     from .lexicon import alternation
 
-    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(table("context_verbs.tsv")) + r")(?!\w)")
+    forms = [f for f, row in table("context_verbs.tsv").items() if not treaty or row["treaty"] == "1"]
+    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(forms) + r")(?!\w)")
 
 
-def _context_verb(f: str, start: int, end: int) -> bool:
-    return _context_verbs().search(f, start, end) is not None
+def _context_verb(f: str, start: int, end: int, treaty: bool = False) -> bool:
+    return _context_verbs(treaty).search(f, start, end) is not None
+
+
+@cache
+def _deadline_words() -> frozenset[str]:
+    return frozenset(table("date_blockers.tsv"))
+
+
+def _deadline(f: str, start: int) -> bool:
+    """True for «حتى عام 2025», «بحلول عام 2026»: a target date, not an adoption date."""
+    before = f[max(0, start - 12) : start].split()
+    return bool(before) and before[-1] in _deadline_words()
 
 
 def find_approvals(
@@ -332,6 +345,9 @@ def find_approvals(
         s_start, s_end = sentence_bounds(t, t_start)
         inside = [i for i in instruments if s_start <= i.start < s_end]
         approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
+        marked = [i for i in approvers if _BASIS.search(f[max(0, i.start - 16) : i.start])]
+        if len(approvers) > 1 and len(marked) == 1:
+            approvers = marked  # «وفقا للمرسوم … وإلغاء المرسوم … واعتمد نظامها الأساسي»
         approved = [i for i in inside if i.type in _APPROVED]
         if len(approvers) != 1 or not approved:
             continue
@@ -349,6 +365,9 @@ def find_approvals(
         s_start, s_end = sentence_bounds(t, t_start)
         inside = [i for i in final if s_start <= i.start < s_end]
         approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
+        marked = [i for i in approvers if _BASIS.search(f[max(0, i.start - 16) : i.start])]
+        if len(approvers) > 1 and len(marked) == 1:
+            approvers = marked
         if len(approvers) == 1:
             relations.extend(
                 FoundRelation(RelationKind.APPROVES, approvers[0], i, (s_start, s_end))

@@ -359,12 +359,14 @@ def measure(
     results: dict[str, dict[str, Evaluation]] = {}
     for name, nlp in pipelines.items():
         extracted = [extract_document(read_document(corpus / d), nlp) for d in docs]
-        with tempfile.TemporaryDirectory(prefix="legalkg-measure-") as tmp:
-            with Store.open(Path(tmp) / "store") as store:
-                for doc_id, graph in document_graphs(extracted):
-                    store.replace_document(doc_id, graph)
-                results[name] = {
-                    s: evaluate([a for a in annotations if a.get("split", "dev") == s], store)
-                    for s in splits
-                }
+        with (
+            tempfile.TemporaryDirectory(prefix="legalkg-measure-") as tmp,
+            Store.open(Path(tmp) / "store") as store,
+        ):
+            for doc_id, graph in document_graphs(extracted):
+                store.replace_document(doc_id, graph)
+            results[name] = {
+                s: evaluate([a for a in annotations if a.get("split", "dev") == s], store)
+                for s in splits
+            }
     return results

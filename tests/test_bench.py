@@ -146,3 +146,19 @@ def test_cli_bench_has_help() -> None:
 def test_cli_bench_refuses_zero_documents() -> None:
     result = CliRunner().invoke(app, ["bench", "--docs", "0"])
     assert result.exit_code == 2
+
+
+def test_parallel_build_is_byte_identical(tmp_path: Path) -> None:
+    """Worker processes (--jobs) change the speed, not one byte of graph.ttl or the store."""
+    golden = Path(__file__).parent / "golden"
+    inputs = sorted(golden.glob("*.txt")) + replicate_corpus(2, tmp_path / "corpus")[:1]
+    one = build(inputs, tmp_path / "one", validate=False)
+    two = build(inputs, tmp_path / "two", validate=False, jobs=2)
+    assert two.graph_path.read_bytes() == one.graph_path.read_bytes()
+    assert (two.documents, two.triples, two.facts) == (one.documents, one.triples, one.facts)
+    with Store.open(one.store_path, create=False) as a, Store.open(two.store_path, create=False) as b:
+        assert a.documents() == b.documents() and len(a.documents()) == len(inputs)
+        for doc_id in a.documents():
+            assert sorted(map(str, a.inner.quads_for_pattern(None, None, None, ox.NamedNode(
+                graph_iri(doc_id))))) == sorted(map(str, b.inner.quads_for_pattern(
+                    None, None, None, ox.NamedNode(graph_iri(doc_id)))))

@@ -28,7 +28,7 @@ class Counter(http.server.BaseHTTPRequestHandler):
 
     hits: list[str]
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.hits.append(self.path)
         body = json.dumps({"@context": {"name": "http://schema.org/name"},
                            "head": {"vars": []}, "results": {"bindings": []}}).encode()

@@ -52,7 +52,8 @@ def test_model_tags_an_unseen_sentence(model) -> None:
     ("text", "words", "require_head", "expected"),
     [
         ("تعمل ولجنة الدولة للأسرة", "ولجنة الدولة للأسرة", True, "لجنة الدولة للأسرة"),
-        ("قدمت للجنة حماية الصحفيين", "للجنة حماية الصحفيين", True, "اللجنة حماية الصحفيين"),
+        ("قدمت للجنة حماية الصحفيين", "للجنة حماية الصحفيين", True, "لجنة حماية الصحفيين"),
+        ("قدمت للمحكمة العليا", "للمحكمة العليا", True, "المحكمة العليا"),
         ("وبالمجلس الأعلى للقضاء", "وبالمجلس الأعلى للقضاء", True, "المجلس الأعلى للقضاء"),
         ("تعمل الوزارة كل يوم", "الوزارة", True, None),
         ("مع حكومة أذربيجان", "حكومة أذربيجان", True, None),
@@ -60,7 +61,7 @@ def test_model_tags_an_unseen_sentence(model) -> None:
         ("وبالشرطة السياحية", "وبالشرطة السياحية", False, "الشرطة السياحية"),
         ("تعمل وزارة العدل، و", "وزارة العدل،", True, "وزارة العدل"),
     ],
-    ids=["glued-waw", "lil-article", "wa-bi-article", "bare-head", "no-head-dropped",
+    ids=["glued-waw", "li-lajna", "lil-article", "wa-bi-article", "bare-head", "no-head-dropped",
          "no-head-kept", "no-head-prefix-trimmed", "trailing-comma"],
 )
 def test_model_found(text: str, words: str, require_head: bool, expected: str | None) -> None:

@@ -511,7 +511,8 @@ CASES: tuple[Case, ...] = (
     ),
     _rel("ChangeEvent-evidence", "lkg:evidence", EST, MEN, INST),
     _rel("ChangeEvent-originalOrganization", "org:originalOrganization", ABO, INST2, POST),
-    _rel("ChangeEvent-resultingOrganization", "org:resultingOrganization", EST, INST2, POST),
+    # a post may be created («أنشئ هذا المنصب»), a document may not
+    _rel("ChangeEvent-resultingOrganization", "org:resultingOrganization", EST, POST, DOC),
     Case(
         "ChangeEvent-distinctOrganizations",
         "org:resultingOrganization",
@@ -553,7 +554,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "Establishment-basisOrDate",
         "lkg:legalBasis",
-        V,
+        W,
         f'{EST} ; lkg:date "2011"^^xsd:gYear .',
         f"{EST} .",
     ),
