@@ -1,8 +1,9 @@
 """Remote SPARQL endpoints: paged SELECT through SPARQLWrapper and graph-by-graph push.
 
-``push`` replaces each named graph of the embedded store on a SPARQL 1.1 Update endpoint
-(``DROP SILENT GRAPH`` + ``INSERT DATA`` in bounded batches), with timeouts and retries on
-5xx answers.  The password comes from the caller (the CLI reads ``LEGALKG_PASSWORD``) and never
+``push`` replaces each named graph of the embedded store on a SPARQL 1.1 Update endpoint:
+``DROP SILENT GRAPH`` + ``INSERT DATA`` in one update when the graph fits one bounded batch,
+else batches into a scratch graph and one ``MOVE`` over the target; with timeouts and retries
+on 5xx answers and timeouts (every request is idempotent).  The password comes from the caller (the CLI reads ``LEGALKG_PASSWORD``) and never
 appears in a message, an exception or a log line.
 """
 
@@ -188,15 +189,27 @@ def _push(
         lines = [line for line in lines if line.strip()]
         triples += len(lines)
         batches = list(_batches(lines, batch_triples, batch_bytes)) or [[]]
+        if len(batches) == 1:  # one update: the server swaps the graph in one transaction
+            send(_replace(graph, graph, batches[0]), f"graph <{graph}>")
+            continue
+        # Several batches load into a scratch graph that one MOVE then puts in place, so a
+        # failure half-way leaves the old graph untouched.
+        scratch = graph + "/.legalkg-push"
         for n, batch in enumerate(batches):
-            body = "\n".join(batch)
-            insert = f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if batch else ""
-            if n == 0:
-                update = f"DROP SILENT GRAPH <{graph}>" + (f" ;\n{insert}" if insert else "")
-            else:
-                update = insert
+            update = _replace(scratch, scratch, batch) if n == 0 else _insert(scratch, batch)
             send(update, f"graph <{graph}>, batch {n + 1}/{len(batches)}")
+        send(f"MOVE SILENT GRAPH <{scratch}> TO GRAPH <{graph}>", f"graph <{graph}>, final move")
     return PushReport(tuple(graphs), triples, send.requests)
+
+
+def _insert(graph: str, lines: list[str]) -> str:
+    body = "\n".join(lines)
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+def _replace(drop: str, graph: str, lines: list[str]) -> str:
+    update = f"DROP SILENT GRAPH <{drop}>"
+    return f"{update} ;\n{_insert(graph, lines)}" if lines else update
 
 
 def _batches(lines: list[str], max_triples: int, max_bytes: int) -> Iterator[list[str]]:

@@ -329,6 +329,13 @@ def find_institutions(t: str, f: str) -> list[Found]:
         if fold_form(label) in _not_institutions():
             continue
         kind = "post" if row.get("kind") == "post" else "institution"
+        issuer = match_issuer(f, start) if kind == "post" else None
+        if issuer is not None and issuer[0] >= end:
+            # «رئيس الجمهورية» is the issuer post: one node, whatever the wording
+            code, label, end = issuer[1]["code"], issuer[1]["label_ar"], issuer[0]
+            found.append(Found(kind, start, end, label=label, type=row["kind"], head=head,
+                               issuer=code))
+            continue
         found.append(
             Found(kind, start, end, label=" ".join(label.split()), type=row["kind"], head=head)
         )
@@ -636,11 +643,8 @@ def find_all(t: str, f: str) -> tuple[list[DateMatch], list[Found], list[Found],
     dates = find_dates(t)
     institutions = find_institutions(t, f)
     instruments = find_instruments(t, f, dates, institutions)
-    # a body named inside an instrument phrase is its issuer or title, not a new mention
-    institutions = [
-        i for i in institutions
-        if not any(x.start <= i.start < x.end and x.issuer_span != (i.start, i.end) for x in instruments)
-        or any(x.issuer_span == (i.start, i.end) for x in instruments)
-    ]
+    # a body named inside an instrument phrase is its issuer (an issuer mention of its own,
+    # see kg.mentions) or part of its title, not a new mention
+    institutions = [i for i in institutions if not any(x.start <= i.start < x.end for x in instruments)]
     articles = find_articles(t, f, instruments)
     return dates, institutions, instruments, articles

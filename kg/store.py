@@ -15,10 +15,11 @@ from typing import Self
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import RDF
 from rdflib.term import Identifier
 
 from .errors import InputError, QueryError, StoreError
-from .vocab import GRAPH
+from .vocab import GRAPH, LKG
 
 Term = Identifier | ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, str]
@@ -189,10 +190,22 @@ class Store:
         return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
     def documents(self) -> list[str]:
-        """Return the ids of the documents in the store, sorted (ontology and labels excluded)."""
+        """Return the ids of the documents in the store, sorted.
+
+        A document graph is ``GRAPH[id]`` holding an ``lkg:Document``; the ontology and
+        other shared graphs are not documents.
+        """
         prefix = str(GRAPH)
-        ids = [g[len(prefix) :] for g in self.graphs() if g.startswith(prefix)]
-        return [i for i in ids if i and i not in ("ontology", "labels")]
+        document = ox.NamedNode(str(LKG.Document))
+        rdf_type = ox.NamedNode(str(RDF.type))
+        ids = []
+        for name in self.graphs():
+            graph = ox.NamedNode(name)
+            if name.startswith(prefix) and next(
+                self.inner.quads_for_pattern(None, rdf_type, document, graph), None
+            ):
+                ids.append(name[len(prefix) :])
+        return ids
 
     def count(self, name: str | None = None) -> int:
         """Return the number of quads in the store, or in the named graph *name*."""

@@ -90,7 +90,7 @@ def test_merge_adds_missed_body(nlp) -> None:
     text = "وتعمل وزارة العدل مع مجموعة مينسك ومع حكومة أذربيجان."
     finds = nlp(text).user_data["kg"]
     model_spans = [span(text, "مجموعة مينسك"), span(text, "حكومة أذربيجان")]
-    strict = merge_model_spans(text, finds, model_spans)
+    strict = merge_model_spans(text, finds, model_spans, require_head=True)
     assert strict is finds  # neither starts with a head word of lexicons/institution_heads.tsv
     loose = merge_model_spans(text, finds, model_spans, require_head=False)
     assert [x.label for x in loose.institutions] == [

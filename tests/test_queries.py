@@ -10,6 +10,7 @@ from servers import load_sample
 from typer.testing import CliRunner
 
 from cli import app
+from kg.build import BuildSummary
 from kg.errors import QueryError
 from kg.queries import bind_values, get_query, list_queries, run_query
 from kg.store import Store
@@ -130,8 +131,8 @@ def test_bind_values_substitutes_escaped_terms() -> None:
         ("nope", {}, "unknown query 'nope'; run `legalkg query --list`"),
         ("establishments", {"x": "1"},
          "unknown parameter 'x' for query 'establishments'; it takes no parameters"),
-        ("provenance", {}, "query 'provenance' needs a value for ?node; "
-                           "pass --param node='الدائرة الحكومية للهجرة'"),
+        ("provenance", {}, ("query 'provenance' needs a value for ?node; "
+                           "pass --param node='الدائرة الحكومية للهجرة'")),
     ],
 )
 def test_query_errors(store_dir: Path, name: str, params: dict[str, str], message: str) -> None:
@@ -188,7 +189,7 @@ def test_cli_missing_store(tmp_path: Path) -> None:
     assert result.stderr.strip() == f"Error: no store at {tmp_path / 'none'}; run `legalkg build` first"
 
 
-def test_headline_row_of_the_built_sample(built_sample) -> None:  # noqa: ANN001
+def test_headline_row_of_the_built_sample(built_sample: BuildSummary) -> None:
     rows = run_query("establishments", store=built_sample.store_path)
     assert {
         "institution": "الدائرة الحكومية للهجرة", "instrument_type": "decree",

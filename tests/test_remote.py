@@ -11,6 +11,7 @@ from servers import Server, load_sample, oxigraph_server, virtuoso_server
 from typer.testing import CliRunner
 
 from cli import app
+from kg.build import BuildSummary
 from kg.errors import InputError, StoreError
 from kg.queries import get_query, list_queries, run_query
 from kg.remote import count_triples, push, select
@@ -128,7 +129,7 @@ def test_servers_listen_on_loopback_only(server: Server) -> None:
 
 @pytest.mark.skipif(not os.environ.get("CI") and not Path("/usr/bin/virtuoso-t").exists(),
                     reason="Virtuoso is not installed; set CI=1 to make this a failure")
-def test_built_sample_answers_equal_on_both_servers(built_sample, tmp_path: Path) -> None:  # noqa: ANN001
+def test_built_sample_answers_equal_on_both_servers(built_sample: BuildSummary, tmp_path: Path) -> None:
     store = built_sample.store_path
     with oxigraph_server(tmp_path / "ox") as ox_server, virtuoso_server(tmp_path / "vt") as vt:
         for server in (ox_server, vt):
