@@ -520,8 +520,9 @@ def train(
     if "kg_model" in without.pipe_names:
         without.remove_pipe("kg_model")
     results = run_measure(ann, corpus or corpus_dir(), {"rules": without, "rules + model": with_model})
-    scores = Table(title="rules vs rules + model (F1; institution P/R)")
-    for col in ("split", "pipeline", *ROWS, "institution P", "institution R"):
+    scores = Table(title="rules vs rules + model")
+    for col in ("split", "pipeline", "inst. F1", "estab. strict F1", "estab. lenient F1",
+                "inst. P", "inst. R"):
         scores.add_column(col, justify="left" if col in ("split", "pipeline") else "right")
     for sp in ("dev", "heldout"):
         for name, by in results.items():

@@ -30,6 +30,9 @@ _KINDS = {
 }
 
 
+_CODES = frozenset({"law", "constitution", "constitutional_law", "regulation", "treaty"})
+
+
 class _Mapper:
     """Turn paragraph-local spans into original-text spans of one document."""
 
@@ -83,6 +86,7 @@ def extract_mentions(
     mentions: list[Mention] = []
     relations: list[Relation] = []
     diagnostics: list[Diagnostic] = []
+    last_code: Mention | None = None  # the last law, code or treaty named, for «المادة 8 منه»
     for doc, paragraph in zip(docs, paragraphs, strict=True):
         finds: ParagraphFinds = doc.user_data["kg"]
         m = _Mapper(norm, paragraph, doc_id)
@@ -98,16 +102,32 @@ def extract_mentions(
             if x.kind == "instrument" and x.issuer and x.issuer_span:
                 mentions.append(m.issuer(x))
         for article in finds.articles:
+            target_mention = None
             if article.target:
                 target = next(
                     (i for i in finds.instruments if (i.start, i.end) == article.target), None
                 )
-                if target is not None:
-                    a, b, snippet = m.span(article.start, target.end)
-                    relations.append(
-                        Relation(RelationKind.PART_OF, get(article), get(target), doc_id,
-                                 paragraph.number, a, b, snippet)
-                    )
+                target_mention = get(target) if target is not None else None
+            elif article.extras.get("pointer"):
+                earlier = [i for i in finds.instruments if i.end <= article.start and i.type in _CODES]
+                if earlier:
+                    target_mention = get(earlier[-1])
+                elif article.extras["pointer"] == "explicit" and last_code is not None:
+                    target_mention = last_code
+            if target_mention is None:
+                a, b, snippet = m.span(article.start, article.end)
+                diagnostics.append(Diagnostic(
+                    "info", f"«{snippet}» names no instrument that legalkg could find; not recorded",
+                    doc_id, paragraph.number))
+                continue
+            a, b, snippet = m.span(article.start, article.end)
+            relations.append(
+                Relation(RelationKind.PART_OF, get(article), target_mention, doc_id,
+                         paragraph.number, a, b, snippet)
+            )
+        codes = [i for i in finds.instruments if i.type in _CODES]
+        if codes:
+            last_code = get(codes[-1])
         for r in finds.relations:
             head = get(r.head)
             tail = get(r.tail) if r.tail is not None else None

@@ -33,8 +33,8 @@ from .errors import InputError, QueryError, StoreError
 from .store import Rows, Store, code_only, strip_comments
 
 PAGE_SIZE = 5000  # below Virtuoso's default ResultSetMaxRows (10,000), which cuts silently
-BATCH_TRIPLES = 2000
-BATCH_BYTES = 400_000
+BATCH_TRIPLES = 500  # Virtuoso compiles a batch to SQL and refuses more than 10,000 lines
+BATCH_BYTES = 200_000
 TIMEOUT = 60.0
 RETRIES = 3
 USER_AGENT = "legalkg (+https://w3id.org/legalkg)"
@@ -204,6 +204,9 @@ def _push(
 
 def _insert(graph: str, lines: list[str]) -> str:
     body = "\n".join(lines)
+    if any("_:" in line for line in lines):
+        # Virtuoso refuses blank nodes in INSERT DATA; a template makes them fresh nodes too.
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{ }}"
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
 
 

@@ -600,14 +600,23 @@ def _adjective_issuers() -> dict[str, dict[str, str]]:
 
 # --- articles ------------------------------------------------------------------------------
 
+_NUMBER = r"\d+(?:-\d+)*"
 _ARTICLE = re.compile(
-    r"(?<!\w)(?:[وف]?(?:لل|بال|ال|[بل]|ل?ال)?)(?:ماده|مادتين|مادتان|مواد)\s+\(?(?P<n>\d+(?:-\d+)*)\)?"
-    r"(?:\s*(?:الي|و)\s*(?P<to>\d+(?:-\d+)*))?(?:\s*\(\d+\))?"
+    r"(?<!\w)(?:[وف]?(?:لل|بال|ال|[بل]|ل?ال)?)(?:ماده|مادتين|مادتان|مواد)\s+"
+    r"(?P<list>\(?" + _NUMBER + r"\)?(?:\s*\(\d+\))?"
+    r"(?:\s*(?:،|,|و|الي|حتي)\s*(?:و\s*)?\(?" + _NUMBER + r"\)?(?:\s*\(\d+\))?)*)"
 )
+_LIST_PART = re.compile(r"(?P<sep>الي|حتي|،|,|و)?\s*\(?(?P<n>" + _NUMBER + r")\)?(?:\s*\(\d+\))?")
+_POINTER = re.compile(r"\s*(?:منه|منها|من\s+(?:هذا\s+|نفس\s+)?(?:القانون|الدستور|المدونه)(?:\s+ذاته|\s+نفسه)?)(?!\w)")
 
 
 def find_articles(t: str, f: str, instruments: list[Found]) -> list[Found]:
-    """Find «المادة 35 من الدستور» and «المواد 109 إلى 117 من قانون السكن» citations."""
+    """Find «المادة 35 من الدستور», «المادتين 17 و23», «المواد 109 إلى 117 من قانون السكن».
+
+    Numbers joined by «و» or commas are separate articles; «إلى» makes one range «109-117».
+    An article with no instrument right after it is marked ``extras["pointer"]``: it belongs to
+    an instrument named earlier («المادة 8 منه», «من القانون ذاته», or none at all).
+    """
     found: list[Found] = []
     for m in _ARTICLE.finditer(f):
         target = None
@@ -618,9 +627,18 @@ def find_articles(t: str, f: str, instruments: list[Found]) -> list[Found]:
                 if ins.start <= at + 2 and ins.end > at:
                     target = (ins.start, ins.end)
                     break
-        number = m.group("n") + (f"-{m.group('to')}" if m.group("to") else "")
-        found.append(Found("article", m.start(), m.end(), label=t[m.start() : m.end()],
-                           number=number, target=target))
+        pointer = target is None
+        explicit = bool(_POINTER.match(f, m.end()))
+        numbers: list[str] = []
+        for part in _LIST_PART.finditer(m.group("list")):
+            if part.group("sep") in ("الي", "حتي") and numbers:
+                numbers[-1] = f"{numbers[-1]}-{part.group('n')}"
+            else:
+                numbers.append(part.group("n"))
+        for number in numbers:
+            found.append(Found("article", m.start(), m.end(), label=t[m.start() : m.end()],
+                               number=number, target=target,
+                               extras={"pointer": "explicit" if explicit else "1"} if pointer else {}))
     return found
 
 

@@ -235,7 +235,7 @@ class _Builder:
         self.add(s, LKG.articleNumber, Literal(m.number))
         self.add(s, RDFS.label, self.ar(f"المادة {m.number}"))
         self.add(paragraph_iri(m.doc_id, m.para), LKG.cites, s)
-        self.mention_node(m, "article", s)
+        self.mention_node(m, f"article-{quote(m.number, safe='')}", s)
 
     # --- relations ----------------------------------------------------------------------
     def relation(self, rel: Relation) -> None:

@@ -106,6 +106,7 @@ def oxigraph_server(tmp: Path) -> Iterator[Server]:
     """Run ``oxigraph serve`` (union default graph) on a free port with its data under *tmp*."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     binary = require(binary, "the Oxigraph server (dev dependency `oxigraph`)")
+    tmp.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = tmp / "oxigraph.log"
     with log.open("wb") as fh:
@@ -158,6 +159,7 @@ def virtuoso_server(tmp: Path) -> Iterator[Server]:
     binary = require(shutil.which("virtuoso-t"), "Virtuoso (apt-get install virtuoso-opensource)")
     if not VIRTUOSO_INI.is_file():
         require(None, f"Virtuoso's {VIRTUOSO_INI}")
+    tmp.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = virtuoso_ini(tmp, sql_port, http_port)
     log = tmp / "db" / "virtuoso.log"
