@@ -62,6 +62,14 @@ SELECT ?doc ?para ?kind ?label ?snippet WHERE {
   ?m lkg:inParagraph ?p ; lkg:snippet ?snippet .
   ?p lkg:paragraphNumber ?para ; lkg:document ?d . ?d dcterms:identifier ?doc .
 }"""
+_TREATY_ACTIONS = _PREFIXES + """
+SELECT ?doc ?para ?kind ?label WHERE {
+  ?e a lkg:TreatyAction ; lkg:actionKind ?action ; lkg:treaty ?t ; lkg:evidence ?m .
+  VALUES (?action ?kind) { ("ratification" "ratified") ("accession" "acceded") ("signature" "signed") }
+  ?t rdfs:label ?label FILTER(LANG(?label) = "ar")
+  ?m lkg:inParagraph ?p .
+  ?p lkg:paragraphNumber ?para ; lkg:document ?d . ?d dcterms:identifier ?doc .
+}"""
 _SUBORDINATION = _PREFIXES + """
 SELECT DISTINCT ?doc ?para ?label ?snippet WHERE {
   ?child lkg:subordinateTo ?parent ; rdfs:label ?label FILTER(LANG(?label) = "ar")
@@ -227,6 +235,7 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
     articles = _group(store.query(_ARTICLES))
     events = _group(store.query(_EVENTS))
     subordination = _group(store.query(_SUBORDINATION))
+    treaty_actions = _group(store.query(_TREATY_ACTIONS))
     establishments = _group(store.query(_ESTABLISHMENTS))
     ev = Evaluation()
     seen: set[tuple[str, str]] = set()
@@ -282,6 +291,11 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
                     for r in rels if r["kind"] == kind],
                    [(_key(s["label"]), s["label"]) for s in events.get(where, [])
                     if s["kind"] == kind], ev, doc, para)
+        for kind in ("ratified", "acceded", "signed"):
+            _match(f"relation {kind}",
+                   [(kind, r["head"]) for r in rels if r["kind"] == kind],
+                   [(kind, s["label"]) for s in treaty_actions.get(where, []) if s["kind"] == kind],
+                   ev, doc, para)
         _match("relation subordinate_to",
                _unique([(_key(r["head"]), r["head"]) for r in rels if r["kind"] == "subordinate_to"]),
                _unique([(_key(s["label"]), s["label"]) for s in subordination.get(where, [])]),

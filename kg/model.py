@@ -36,8 +36,9 @@ from .rules import Found
 
 LABEL = "INSTITUTION"
 # `legalkg train` prints rules vs rules + model on dev and held-out paragraphs; the model is on
-# by default only if it helps on held-out.  ``LEGALKG_MODEL=on|off`` overrides this default.
-ENABLED_BY_DEFAULT = False
+# by default only if it helps on held-out.  It did (seed 0: institution F1 0.692 -> 0.714,
+# establishments unchanged; seed 1: 0.692 -> 0.715).  ``LEGALKG_MODEL=on|off`` overrides this.
+ENABLED_BY_DEFAULT = True
 _ENV = "LEGALKG_MODEL"
 
 

@@ -134,8 +134,8 @@ def find_changes(
     used: set[tuple[RelationKind, int]] = set()
     for t_start, t_end, row in find_triggers(f):
         kind = RelationKind(row["relation"])
-        if kind == RelationKind.APPROVES:
-            continue  # see find_approvals
+        if kind in _INSTRUMENT_KINDS:
+            continue  # see find_approvals and find_instrument_links
         s_start, s_end = sentence_bounds(t, t_start)
         planned = row["planned"] == "1"
         if _blocked(f, t_start):
@@ -252,6 +252,64 @@ def _heads_regex() -> re.Pattern[str]:
     return _heads()[0]
 
 
+_INSTRUMENT_KINDS = frozenset(
+    {RelationKind.APPROVES, RelationKind.RATIFIED, RelationKind.ACCEDED, RelationKind.SIGNED,
+     RelationKind.AMENDS}
+)
+_TREATY_ACTIONS = frozenset({RelationKind.RATIFIED, RelationKind.ACCEDED, RelationKind.SIGNED})
+
+
+def find_instrument_links(
+    t: str, f: str, instruments: list[Found], dates: list[DateMatch]
+) -> list[FoundRelation]:
+    """Treaty actions and amendments between instruments.
+
+    «وتمت الموافقة على البروتوكول … بموجب قانون … المؤرخ 11 تشرين الأول/أكتوبر 2022»: the
+    treaty (head) is ratified by the law (tail) on the law's date; «انضمت إلى الاتفاقية … في عام
+    1997»: acceded, dated by the sentence.  «القانون … المعدل للقانون …»: the first amends the second.
+    """
+    result: list[FoundRelation] = []
+    for t_start, t_end, row in find_triggers(f):
+        kind = RelationKind(row["relation"])
+        if kind not in _TREATY_ACTIONS and kind != RelationKind.AMENDS:
+            continue
+        s_start, s_end = sentence_bounds(t, t_start)
+        if kind == RelationKind.AMENDS:
+            before = [i for i in instruments if 0 <= t_start - i.end <= 8]
+            after = [i for i in instruments if 0 <= i.start - t_end <= 3 and i not in before]
+            if row["voice"] == "after":
+                before = [i for i in instruments if i.end <= t_start and s_start <= i.start]
+            if before and after:
+                result.append(FoundRelation(kind, before[-1], after[0], (s_start, s_end)))
+            continue
+        # the treaties right after the trigger (a list joined by «و» or commas)
+        treaties = [i for i in instruments if i.type == "treaty" and t_end <= i.start < s_end]
+        chain, last = [], t_end
+        for i in sorted(treaties, key=lambda x: x.start):
+            gap = f[last : i.start]
+            if i.start - last > 12 or re.search(r"[^\s،,و]", gap.replace("على", "").replace("الي", "")):
+                break
+            chain.append(i)
+            last = i.end
+        if not chain:
+            continue
+        # the ratifying act follows the treaties: «… بموجب قانون … المؤرخ …»
+        basis = next(
+            (i for i in instruments
+             if i.type != "treaty" and 0 <= i.start - last <= 60
+             and _BASIS.search(f[max(0, i.start - 16) : i.start])),
+            None,
+        )
+        date = basis.date if basis is not None else None
+        if date is None:
+            later = [d for d in dates if d.date and last <= d.start < s_end
+                     and not _deadline(f, d.start) and not f.startswith(("لعام", "لسنه"), d.start)]
+            date = later[0].date if later else None
+        for treaty in chain:
+            result.append(FoundRelation(kind, treaty, basis, (s_start, s_end), date=date))
+    return result
+
+
 def find_relations(
     t: str,
     f: str,
@@ -261,8 +319,10 @@ def find_relations(
 ) -> list[FoundRelation]:
     """All relations of one paragraph."""
     bodies = _bodies(institutions, instruments)
-    return find_changes(t, f, institutions, instruments, dates) + find_subordinations(
-        t, f, bodies, [i for i in institutions if i not in bodies]
+    return (
+        find_changes(t, f, institutions, instruments, dates)
+        + find_subordinations(t, f, bodies, [i for i in institutions if i not in bodies])
+        + find_instrument_links(t, f, instruments, dates)
     )
 
 

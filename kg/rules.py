@@ -502,6 +502,8 @@ def find_instruments(
                 elif name == "name_until_about":
                     if named or row["needs"] != "name" or info.get("title"):
                         continue
+                    if _instrument_heads()[0].search(f, pos + 1, pos + a.end()):
+                        continue  # «… المعدل للقانون الدستوري بشأن …»: another instrument
                     pos += a.end()  # «قانون إقرار معاهدة مجلس أوروبا بشأن …»: the subject follows
                 elif name == "qualifier":
                     if named:
@@ -629,16 +631,20 @@ def find_articles(t: str, f: str, instruments: list[Found]) -> list[Found]:
                     break
         pointer = target is None
         explicit = bool(_POINTER.match(f, m.end()))
-        numbers: list[str] = []
+        # (number, start, end): the first article spans «المادة 17», later ones their number
+        numbers: list[tuple[str, int, int]] = []
+        base = m.start("list")
         for part in _LIST_PART.finditer(m.group("list")):
+            a, b = base + part.start("n"), base + part.end("n")
             if part.group("sep") in ("الي", "حتي") and numbers:
-                numbers[-1] = f"{numbers[-1]}-{part.group('n')}"
+                number, start, _end = numbers[-1]
+                numbers[-1] = (f"{number}-{part.group('n')}", start, b)
             else:
-                numbers.append(part.group("n"))
-        for number in numbers:
-            found.append(Found("article", m.start(), m.end(), label=t[m.start() : m.end()],
-                               number=number, target=target,
-                               extras={"pointer": "explicit" if explicit else "1"} if pointer else {}))
+                numbers.append((part.group("n"), m.start() if not numbers else a, b))
+        extras = {"pointer": "explicit" if explicit else "1"} if pointer else {}
+        for number, start, end in numbers:
+            found.append(Found("article", start, end, label=t[start:end], number=number,
+                               target=target, extras=dict(extras)))
     return found
 
 

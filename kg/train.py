@@ -227,7 +227,10 @@ def training_docs(
     missing = [d for d in docs if not (corpus / d).is_file()]
     if missing:
         raise InputError(f"annotated document {missing[0]} is not in {corpus}; pass --corpus DIR")
-    rules = rules or make_nlp()
+    if rules is None:
+        rules = make_nlp()
+        if "kg_model" in rules.pipe_names:
+            rules.remove_pipe("kg_model")  # silver spans are the rules' own output
     model_nlp = spacy.blank("ar")
     files, _ = collect_inputs([corpus / d for d in docs])
     stats = CorpusStats()

@@ -28,6 +28,11 @@ _EVENT_CLASS = {
     RelationKind.MERGED: LKG.Merger,
     RelationKind.REORGANISED: LKG.Reorganisation,
 }
+_TREATY_ACTION = {
+    RelationKind.RATIFIED: "ratification",
+    RelationKind.ACCEDED: "accession",
+    RelationKind.SIGNED: "signature",
+}
 _EVENT_PATH = {
     RelationKind.ESTABLISHED_BY: "establishment",
     RelationKind.ABOLISHES: "abolition",
@@ -226,6 +231,19 @@ class _Builder:
         if issuer is not None:
             self.add(s, ELI.passed_by, issuer)
 
+    def treaty_action(self, rel: Relation, treaty: URIRef, basis: URIRef | None) -> None:
+        """«وتمت الموافقة على البروتوكول … بموجب قانون …»: a ratification, accession or signature."""
+        e = ID[f"event/treaty/{_h(relation_key(rel))}"]
+        self.add(e, RDF.type, LKG.TreatyAction)
+        self.add(e, RDF.type, PROV.Activity)
+        self.add(e, LKG.treaty, treaty)
+        self.add(e, LKG.actionKind, Literal(_TREATY_ACTION[rel.kind]))
+        if basis is not None:
+            self.add(e, LKG.legalBasis, basis)
+        if rel.date is not None:
+            self.add(e, LKG.date, date_literal(rel.date))
+        self.add(e, LKG.evidence, self.mention_node(rel, str(rel.kind), e))
+
     def article(self, m: Mention, instrument: URIRef) -> None:
         s = URIRef(f"{instrument}/article/{quote(m.number, safe='')}")
         self.add(s, RDF.type, LKG.Article)
@@ -235,7 +253,7 @@ class _Builder:
         self.add(s, LKG.articleNumber, Literal(m.number))
         self.add(s, RDFS.label, self.ar(f"المادة {m.number}"))
         self.add(paragraph_iri(m.doc_id, m.para), LKG.cites, s)
-        self.mention_node(m, f"article-{quote(m.number, safe='')}", s)
+        self.mention_node(m, "article", s)
 
     # --- relations ----------------------------------------------------------------------
     def relation(self, rel: Relation) -> None:
@@ -258,6 +276,9 @@ class _Builder:
         if instrument_link is not None:
             if tail is not None:
                 self.add(head, instrument_link, tail)
+            return
+        if rel.kind in _TREATY_ACTION:
+            self.treaty_action(rel, head, tail)
             return
         event_class = _EVENT_CLASS.get(rel.kind)
         if event_class is None:
