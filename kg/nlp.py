@@ -60,7 +60,10 @@ def make_rule_component(nlp: Language, name: str) -> RuleComponent:
 
 
 def make_nlp() -> Language:
-    """Return the extraction pipeline: Arabic tokenizer + rule component."""
+    """Return the extraction pipeline: Arabic tokenizer + rule component (+ trained model)."""
     nlp = spacy.blank("ar")
     nlp.add_pipe("kg_rules")
+    from .model import add_model  # kg.model imports this module
+
+    add_model(nlp)  # the trained institution model, when enabled (LEGALKG_MODEL=on)
     return nlp
