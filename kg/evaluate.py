@@ -277,8 +277,7 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
         gold_est = [g for g in a.get("establishments", []) if not g.get("planned")]
         sys_est = _dedupe(establishments.get(where, []), ("label", "type", "date"))
         _match("establishment (strict)",
-               [(f"{_key(g['institution'])}|{g.get('instrument_type', '')}|"
-                 f"{g.get('instrument_date', '')}", g["institution"]) for g in gold_est],
+               [(_strict(g), g["institution"]) for g in gold_est],
                [(f"{_key(s['label'])}|{s['type']}|{s['date']}", s["label"]) for s in sys_est],
                ev, doc, para)
         _match("establishment (lenient)",
@@ -301,6 +300,11 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
                _unique([(_key(s["label"]), s["label"]) for s in subordination.get(where, [])]),
                ev, doc, para)
     return ev
+
+
+def _strict(g: dict) -> str:
+    """The strict establishment key: institution, instrument type and date."""
+    return f"{_key(g['institution'])}|{g.get('instrument_type', '')}|{g.get('instrument_date', '')}"
 
 
 def _dedupe(rows: list[dict[str, str]], keys: tuple[str, ...]) -> list[dict[str, str]]:

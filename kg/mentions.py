@@ -38,6 +38,13 @@ class _Mapper:
 
     def __init__(self, norm: Normalized, paragraph: Paragraph, doc_id: str) -> None:
         self.norm, self.p, self.doc_id = norm, paragraph, doc_id
+        self.made: dict[int, Mention] = {}
+
+    def get(self, x: Found) -> Mention:
+        """The one Mention of a paragraph span (a span in two relations is one mention)."""
+        if id(x) not in self.made:
+            self.made[id(x)] = self.mention(x)
+        return self.made[id(x)]
 
     def span(self, start: int, end: int) -> tuple[int, int, str]:
         a, b = self.norm.to_original(self.p.start + start, self.p.start + end)
@@ -90,13 +97,7 @@ def extract_mentions(
     for doc, paragraph in zip(docs, paragraphs, strict=True):
         finds: ParagraphFinds = doc.user_data["kg"]
         m = _Mapper(norm, paragraph, doc_id)
-        made: dict[int, Mention] = {}
-
-        def get(x: Found) -> Mention:
-            if id(x) not in made:
-                made[id(x)] = m.mention(x)
-            return made[id(x)]
-
+        get = m.get
         for x in finds.instruments + finds.institutions + finds.articles:
             mentions.append(get(x))
             if x.kind == "instrument" and x.issuer and x.issuer_span:

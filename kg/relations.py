@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .dates import DateMatch
-from .records import Date, RelationKind
 from .lexicon import table
+from .records import Date, RelationKind
 from .rules import Found, find_subordination_cues, find_triggers, match_issuer, sentence_bounds
 
 _RELATIVE = re.compile(
@@ -60,7 +60,7 @@ def find_subordinations(
     """«مؤسسة الشباب التي تعمل تحت إشراف رئيس الجمهورية» → subordinate_to(child, parent)."""
     result = []
     for cue_start, cue_end in find_subordination_cues(f):
-        s_start, s_end = sentence_bounds(t, cue_start)
+        s_start, _s_end = sentence_bounds(t, cue_start)
         # the parent starts right after the cue (allowing one space)
         at = cue_end + (1 if f[cue_end : cue_end + 1] == " " else 0)
         parent = next((b for b in bodies + others if b.start in (at, cue_end, at + 2)), None)

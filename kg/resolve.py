@@ -66,19 +66,20 @@ def _with_key(m: Mention) -> Mention:
     return m if m.key else replace(m, key=mention_key(m))
 
 
+def _keyed(keyed: dict[int, Mention], m: Mention | None) -> Mention | None:
+    if m is None:
+        return None
+    return keyed.get(id(m)) or _with_key(m)
+
+
 def resolve(results: Iterable[DocumentResult]) -> list[DocumentResult]:
     """Give every mention (also inside relations) its entity key."""
     out = []
     for r in results:
         keyed = {id(m): _with_key(m) for m in r.mentions}
-
-        def k(m: Mention | None) -> Mention | None:
-            if m is None:
-                return None
-            return keyed.get(id(m)) or _with_key(m)
-
         relations = tuple(
-            replace(rel, head=k(rel.head), tail=k(rel.tail)) for rel in r.relations  # type: ignore[arg-type]
+            replace(rel, head=_keyed(keyed, rel.head), tail=_keyed(keyed, rel.tail))
+            for rel in r.relations
         )
         out.append(replace(r, mentions=tuple(keyed[id(m)] for m in r.mentions), relations=relations))
     return out

@@ -23,12 +23,7 @@ _PARAGRAPH_NUMBER = re.compile(r"\s*[\d ]{1,6}-\s*")
 _SENTENCE_END = re.compile(r"[.;؛!?؟\n]|\s-\s")
 _PREPOSITIONS = frozenset(
     fold_form(w)
-    for w in (
-        "في على من إلى عن مع منذ بموجب خلال حتى لدى عند بعد قبل ضد حول بين وفي وعلى ومن وإلى"
-        " أو و ثم كما ما لا لم لن قد إذ إذا أن إن أنه أنها التي الذي هو هي هم"
-        " أيضا حاليا كذلك فقط جدا سنويا مباشرة عادة وهي وهو كان كانت تكون يكون ليس بعض كل جميع"
-        " داخل ضمن تحت لدى عبر نحو دون"
-    ).split()
+    for w in ["في", "على", "من", "إلى", "عن", "مع", "منذ", "بموجب", "خلال", "حتى", "لدى", "عند", "بعد", "قبل", "ضد", "حول", "بين", "وفي", "وعلى", "ومن", "وإلى", "أو", "و", "ثم", "كما", "ما", "لا", "لم", "لن", "قد", "إذ", "إذا", "أن", "إن", "أنه", "أنها", "التي", "الذي", "هو", "هي", "هم", "أيضا", "حاليا", "كذلك", "فقط", "جدا", "سنويا", "مباشرة", "عادة", "وهي", "وهو", "كان", "كانت", "تكون", "يكون", "ليس", "بعض", "كل", "جميع", "داخل", "ضمن", "تحت", "لدى", "عبر", "نحو", "دون"]
 )
 
 
@@ -56,8 +51,12 @@ class Found:
 def sentence_bounds(t: str, pos: int) -> tuple[int, int]:
     """Return the sentence around ``pos``: from after the previous full stop to the next."""
     start = 0
-    for m in _SENTENCE_END.finditer(t, 0, pos):
-        start = m.end()
+    # look back a bounded window first: a paragraph can be one huge line (linear, not quadratic)
+    for window in (max(0, pos - 2000), 0):
+        for m in _SENTENCE_END.finditer(t, window, pos):
+            start = m.end()
+        if start or not window:
+            break
     number = _PARAGRAPH_NUMBER.match(t, start)
     if number and number.end() <= pos:
         start = number.end()  # «157-\t» is the paragraph's number, not part of its first sentence
@@ -96,7 +95,7 @@ def _plural_and_heads() -> frozenset[str]:
     heads = set(table("institution_heads.tsv"))
     for form in table("instrument_types.tsv"):
         first = form.split()[0]
-        heads.add(first[2:] if first.startswith("ال") else first)
+        heads.add(first.removeprefix("ال"))
     return frozenset(heads)
 
 
@@ -247,7 +246,7 @@ def run_on(
         if any(core.lstrip("لب") == s or core == s for s in g.get("state", ())):
             break
         stem = w[1:] if w.startswith("و") else ""
-        stem = stem[2:] if stem.startswith("ال") else stem
+        stem = stem.removeprefix("ال")
         if stem and (stem in _plural_and_heads() or bare in _plural_and_heads()):
             break  # «… ووزارة العدل»: a new body starts
         if w in g.get("relational", ()):
@@ -577,8 +576,8 @@ def _generic_words() -> tuple[frozenset[str], frozenset[str]]:
 def _generic_use(f: str, start: int, end: int) -> bool:
     """True for «إنفاذ القانون», «القانون الدولي»: the head names law in general, not an act."""
     before, after = _generic_words()
-    prev = f[:start].split()[-1:] or [""]
-    nxt = f[end:].split()[:1] or [""]
+    prev = f[max(0, start - 100) : start].split()[-1:] or [""]
+    nxt = f[end : end + 100].split()[:1] or [""]
     return prev[0] in before or nxt[0].strip("،,.;:") in after
 
 

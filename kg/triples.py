@@ -15,7 +15,16 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from . import __version__
 from .lexicon import table
-from .records import Date, DocumentResult, Mention, MentionKind, Paragraph, Precision, Relation, RelationKind
+from .records import (
+    Date,
+    DocumentResult,
+    Mention,
+    MentionKind,
+    Paragraph,
+    Precision,
+    Relation,
+    RelationKind,
+)
 from .resolve import issuer_key, relation_key
 from .vocab import ELI, ID, IKIND, ITYPE, LKG
 

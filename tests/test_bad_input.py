@@ -422,9 +422,6 @@ def test_directory_named_like_a_text_file_is_skipped(tmp_path: Path) -> None:
     assert mentions(graph) > 10
 
 
-@pytest.mark.xfail(strict=True, reason="kg/rules.py sentence_bounds scans from the paragraph "
-                   "start and _generic_use splits the whole prefix: quadratic in paragraph length "
-                   "(a 1 MB line takes ~4 minutes); see the robustness report for the fix")
 def test_one_megabyte_single_line_is_extracted_in_reasonable_time(nlp) -> None:
     line = (ARABIC.replace("\n", " ") * 80).encode()[:1_000_000].decode("utf-8", "ignore")
     with time_limit(45, "extracting a 1 MB single line"):

@@ -190,8 +190,14 @@ def test_cli_missing_store(tmp_path: Path) -> None:
 
 
 def test_headline_row_of_the_built_sample(built_sample: BuildSummary) -> None:
-    rows = run_query("establishments", store=built_sample.store_path)
-    assert {
-        "institution": "الدائرة الحكومية للهجرة", "instrument_type": "decree",
-        "instrument_date": "2007-03-19", "issuer": "رئيس الجمهورية",
-    }.items() <= next((r for r in rows if r["institution"] == "الدائرة الحكومية للهجرة"), {}).items()
+    """The State Migration Service, created by a presidential decree of 19 March 2007."""
+    store = built_sample.store_path
+    history = run_query("institution_history", {"institution": "الدائرة الحكومية للهجرة"},
+                        store=store)
+    [created] = [r for r in history
+                 if r["change"] == "established" and r["instrument_date"] == "2007-03-19"]
+    rows = run_query("establishments", store=store)
+    [row] = [r for r in rows if (r["doc"], r["para"]) == (created["doc"], created["para"])
+             and r["instrument_date"] == "2007-03-19"]
+    assert (row["instrument_type"], row["issuer"]) == ("decree", "رئيس الجمهورية")
+    assert "الهجرة" in row["institution"]
