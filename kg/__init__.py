@@ -42,13 +42,18 @@ _EXPORTS = {
     "ResourceError": "kg.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [  # noqa: RUF022 (grouped like _EXPORTS)
+    "__version__", "build", "extract_document", "BuildSummary", "make_nlp", "Store", "open_store",
+    "run_query", "list_queries", "get_query", "NamedQuery", "Rows", "push", "export", "network",
+    "validate", "load_graph_file", "Report", "evaluate", "KGError", "InputError", "QueryError",
+    "StoreError", "ResourceError",
+]
 
 # These three share their name with their module (kg/build.py defines build()): import them
 # now, so that ``kg.build`` is the function and not the module, whatever is imported later.
-from .build import build  # noqa: E402
-from .evaluate import evaluate  # noqa: E402
-from .export import export  # noqa: E402
+from .build import build as build
+from .evaluate import evaluate as evaluate
+from .export import export as export
 
 
 def __getattr__(name: str) -> Any:

@@ -34,3 +34,7 @@ def test_notebook_session(tmp_path: Path) -> None:
     out = kg.export(summary.store_path, "graphml", tmp_path / "net.graphml")
     graph = nx.read_graphml(out)
     assert any("مؤسسة الشباب" in str(d.get("label", "")) for _, d in graph.nodes(data=True))
+
+
+def test_all_lists_every_export() -> None:
+    assert set(kg.__all__) - {"__version__"} == set(kg._EXPORTS)
