@@ -92,6 +92,9 @@ def build(
     ] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list paragraph-level notes.")
+    ] = False,
 ) -> None:
     """Extract instruments, institutions and relations into OUT/graph.ttl and OUT/store.
 
@@ -116,10 +119,18 @@ def build(
 
         summary = run_build(inputs, out_dir, progress=progress, timestamp=timestamp,
                             validate=not no_validate)
+    notes = 0
     for d in summary.diagnostics:
         where = f" ({d.doc_id}" + (f" ¶{d.para}" if d.para else "") + ")" if d.doc_id else ""
+        # warnings and document-level notes (skipped files, encodings) are always shown;
+        # paragraph-level notes (an article with no instrument …) only with --verbose
+        if d.level == "info" and d.para and not verbose:
+            notes += 1
+            continue
         if d.level != "info" or not quiet:
             err.print(f"{d.level}: {d.message}{where}", markup=False, highlight=False)
+    if notes and not quiet:
+        err.print(f"info: {notes} paragraph notes not shown (see --verbose)", markup=False)
     if not quiet:
         table = Table(title="legalkg build", show_header=False)
         table.add_row("documents", str(summary.documents))
@@ -399,6 +410,9 @@ def bench(
     jobs: Annotated[
         int, typer.Option(min=1, help="Worker processes for the corpus build (extraction, SHACL).")
     ] = 1,
+    query_timeout: Annotated[
+        float, typer.Option(min=1, help="Seconds after which a query counts as timed out (null).")
+    ] = 60.0,
 ) -> None:
     """Measure tokenizer and extraction words/s, SHACL, store load, query latency and peak memory."""
     import json
@@ -411,7 +425,8 @@ def bench(
         if not as_json and name and (done % 50 == 0):
             err.print(f"building {done}/{total}", markup=False)
 
-    report = run_bench(docs, validate=not no_validate, repeats=repeats, jobs=jobs, progress=progress)
+    report = run_bench(docs, validate=not no_validate, repeats=repeats, jobs=jobs,
+                       query_timeout=query_timeout, progress=progress)
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import platform
+import queue
 import resource
 import shutil
 import statistics
@@ -82,19 +83,46 @@ def extraction_rate(docs: list[Document], repeats: int = 5) -> float:
     )
 
 
-def query_latencies(store_path: Path, repeats: int = 5) -> dict[str, float]:
-    """Median milliseconds of each named query (parameters set to their examples)."""
-    latencies = {}
+def query_latency(store_path: Path, name: str, repeats: int = 5) -> float:
+    """Median milliseconds of one named query (parameters set to their examples)."""
+    query = next(q for q in list_queries() if q.name == name)
+    params = {p.name: p.example for p in query.params}
     with Store.open(store_path, create=False) as store:
-        for q in list_queries():
-            params = {p.name: p.example for p in q.params}
-            run_query(q.name, params, store=store)  # warm the store's caches
-            times = []
-            for _ in range(repeats):
-                started = time.perf_counter()
-                run_query(q.name, params, store=store)
-                times.append(time.perf_counter() - started)
-            latencies[q.name] = round(1000 * statistics.median(times), 2)
+        run_query(name, params, store=store)  # warm the store's caches
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            run_query(name, params, store=store)
+            times.append(time.perf_counter() - started)
+    return round(1000 * statistics.median(times), 2)
+
+
+def _latency_child(store_path: Path, name: str, repeats: int, out: Any) -> None:
+    out.put(query_latency(store_path, name, repeats))
+
+
+def query_latencies(
+    store_path: Path, repeats: int = 5, timeout: float = 60.0
+) -> dict[str, float | None]:
+    """Median milliseconds of each named query; None when it ran past ``timeout`` seconds.
+
+    Each query runs in a child process, so one pathological plan cannot stall the benchmark.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    latencies: dict[str, float | None] = {}
+    for q in list_queries():
+        results = context.Queue()
+        child = context.Process(target=_latency_child, args=(store_path, q.name, repeats, results))
+        child.start()
+        try:
+            latencies[q.name] = results.get(timeout=timeout)
+        except queue.Empty:
+            latencies[q.name] = None
+        finally:
+            child.terminate()
+            child.join()
     return latencies
 
 
@@ -123,6 +151,7 @@ def run_bench(
     validate: bool = True,
     repeats: int = 5,
     jobs: int = 1,
+    query_timeout: float = 60.0,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Run the benchmark (see the module docstring) and return its figures as a dict."""
@@ -148,7 +177,7 @@ def run_bench(
         summary = build(inputs, work / "out", progress=watch, validate=validate, jobs=jobs)
         end_to_end = time.perf_counter() - started
         cpu = time.process_time() - cpu
-        queries = query_latencies(summary.store_path, repeats)
+        queries = query_latencies(summary.store_path, repeats, query_timeout)
         store_mb = sum(f.stat().st_size for f in summary.store_path.rglob("*") if f.is_file())
         t = summary.timings
         return {

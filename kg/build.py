@@ -37,9 +37,10 @@ from spacy.language import Language
 from .errors import InputError
 from .ingest import collect_inputs, read_document
 from .mentions import extract_mentions
+from .metadata import document_metadata
 from .nlp import make_nlp
 from .normalize import normalize
-from .paragraphs import split_paragraphs
+from .paragraphs import split_paragraphs_with_diagnostics
 from .records import Diagnostic, Document, DocumentResult
 from .resolve import choose, preferred_labels, resolve, value_counts
 from .store import Store, graph_iri, ntriples
@@ -55,13 +56,14 @@ CHOSEN = {"label": RDFS.label, "title": ELI.title}  # deferred attribute -> pred
 def extract_document(doc: Document, nlp: Language) -> DocumentResult:
     """Run the extraction chain on one document."""
     norm = normalize(doc.text)
-    paragraphs = split_paragraphs(norm, doc.doc_id)
+    paragraphs, numbering = split_paragraphs_with_diagnostics(norm, doc.doc_id)
     spacy_docs = nlp.pipe(p.text for p in paragraphs)
     mentions, relations, diagnostics = extract_mentions(spacy_docs, paragraphs, norm, doc.doc_id)
     return DocumentResult(
         doc, tuple(paragraphs), tuple(mentions), tuple(relations),
-        tuple(doc.notices) + tuple(diagnostics),
+        tuple(doc.notices) + tuple(numbering) + tuple(diagnostics),
         tuple(norm.to_original(p.start, p.end) for p in paragraphs),
+        document_metadata(paragraphs),
     )
 
 

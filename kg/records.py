@@ -186,6 +186,15 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """Cover-page facts of a document ("" / None when the text does not state them)."""
+
+    title: str = ""
+    symbol: str = ""
+    date: Date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentResult:
     """Everything extracted from one document."""
 
@@ -195,3 +204,4 @@ class DocumentResult:
     relations: tuple[Relation, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     paragraph_offsets: tuple[tuple[int, int], ...] = ()  # original-text span of each paragraph
+    meta: DocumentMeta = field(default_factory=DocumentMeta)

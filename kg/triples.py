@@ -127,6 +127,13 @@ class _Builder:
         self.add(s, DCTERMS.identifier, Literal(d.doc_id))
         self.add(s, LKG.fileName, Literal(d.doc_id))
         self.add(s, LKG.sha256, Literal(d.sha256))
+        meta = self.r.meta
+        if meta.title:
+            self.add(s, DCTERMS.title, self.ar(meta.title))
+        if meta.symbol:
+            self.add(s, LKG.symbol, Literal(meta.symbol))
+        if meta.date is not None:
+            self.add(s, DCTERMS.date, date_literal(meta.date))
         run = ID[f"run/{__version__}"]
         self.add(s, PROV.wasGeneratedBy, run)
         self.add(run, RDF.type, LKG.ExtractionRun)
