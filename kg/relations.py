@@ -357,7 +357,15 @@ def date_from_context(
             inside = [d for d in dates if d.date and s_start <= d.start < s_end
                       and not any(i.start <= d.start < i.end for i in instruments)
                       and not _deadline(f, d.start)]
-            verb = _context_verb(f, s_start, s_end, treaty=ins.type == "treaty")
+            treaty = ins.type == "treaty"
+            verb = _context_verb(f, s_start, s_end, treaty=treaty)
+            if treaty:
+                # «وقعت معاهدة غولستان» dates the treaty; «وقعت أذربيجان البروتوكول» is the
+                # state's signature, not the treaty's own date
+                verb = _context_verbs(True).search(f, max(s_start, ins.start - 12), ins.start)
+                if not verb or f[verb.end() : ins.start].strip():
+                    result.append(ins)
+                    continue
             if lead and d and d.end <= ins.start and (verb or find_triggers(f[s_start:s_end])):
                 ins = replace(ins, date=d.date)
             elif verb and len(inside) == 1 and inside[0].date is not None:

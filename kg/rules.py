@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from .dates import DateMatch, find_dates
 from .lexicon import alternation, compile_pattern, fold_form, patterns, table
@@ -657,8 +657,13 @@ def find_subordination_cues(f: str) -> list[tuple[int, int]]:
 
 def find_triggers(f: str) -> list[tuple[int, int, dict[str, str]]]:
     """Return (start, end, triggers.tsv row) for every change trigger in folded text."""
+    return list(_triggers_in(f))
+
+
+@lru_cache(maxsize=16)  # relations.py asks four times per paragraph for the same text
+def _triggers_in(f: str) -> tuple[tuple[int, int, dict[str, str]], ...]:
     regex, _rows = _triggers()
-    return [(m.start("t"), m.end("t"), trigger_info(m.group("t"))) for m in regex.finditer(f)]
+    return tuple((m.start("t"), m.end("t"), trigger_info(m.group("t"))) for m in regex.finditer(f))
 
 
 def find_all(t: str, f: str) -> tuple[list[DateMatch], list[Found], list[Found], list[Found]]:
