@@ -256,6 +256,7 @@ _INSTRUMENT_KINDS = frozenset(
     {RelationKind.APPROVES, RelationKind.RATIFIED, RelationKind.ACCEDED, RelationKind.SIGNED,
      RelationKind.AMENDS}
 )
+_TREATY_GAP = re.compile(r"\s*(?:[^\s،.]+\s+){0,3}?(?:الي|علي)?\s*")
 _TREATY_ACTIONS = frozenset({RelationKind.RATIFIED, RelationKind.ACCEDED, RelationKind.SIGNED})
 
 
@@ -287,7 +288,9 @@ def find_instrument_links(
         chain, last = [], t_end
         for i in sorted(treaties, key=lambda x: x.start):
             gap = f[last : i.start]
-            if i.start - last > 12 or re.search(r"[^\s،,و]", gap.replace("على", "").replace("الي", "")):
+            # «انضمت إلى الاتفاقية …», «صدقت المملكة على …», «… والاتفاقية …»
+            lead_in = not chain and _TREATY_GAP.fullmatch(gap)
+            if not lead_in and (i.start - last > 12 or re.search(r"[^\s،,و]", gap)):
                 break
             chain.append(i)
             last = i.end

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.lexicon import fold_form
 from kg.nlp import ParagraphFinds
 from kg.normalize import normalize
 from kg.resolve import name_key
@@ -61,6 +62,15 @@ def test_example(nlp, row: dict[str, str]) -> None:
             if r.kind == "replaces" and r.tail
         ]
         assert (name_key(expect[0]), name_key(expect[1])) in got, got
+    elif kind.startswith("relation:"):
+        code = kind.split(":", 1)[1]
+        got = [
+            (fold_form(r.head.label), fold_form(r.tail.label) if r.tail else "")
+            for r in found.relations
+            if r.kind == code
+        ]
+        head, tail = fold_form(expect[0]), fold_form(expect[1]) if len(expect) > 1 else ""
+        assert any(head in h and (tail in t if tail else True) for h, t in got), got
     elif kind == "article":
         assert expect[0] in [a.number for a in found.articles]
     elif kind == "none":
@@ -71,6 +81,10 @@ def test_example(nlp, row: dict[str, str]) -> None:
             assert not found.institutions, [i.label for i in found.institutions]
         elif what == "instrument":
             assert not found.instruments, [i.label for i in found.instruments]
+        elif what == "dated-treaty":
+            assert not [i for i in found.instruments if i.type == "treaty" and i.date], [
+                (i.label, i.date) for i in found.instruments
+            ]
         else:
             pytest.fail(f"unknown 'none' target {what!r} in examples.tsv")
     else:
