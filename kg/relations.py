@@ -140,6 +140,17 @@ def find_changes(
         planned = row["planned"] == "1"
         if _blocked(f, t_start):
             continue
+        if kind == RelationKind.MERGED:
+            # «دمج مركز X، الذي …، مع وكالة Y»: X is merged into Y (head Y, tail X)
+            merged = next((b for b in bodies if 0 <= b.start - t_end <= 3), None)
+            into = next(
+                (b for b in bodies if merged is not None and b.start > merged.end and b.start < s_end
+                 and re.search(r"(?:مع|في|الي|ضمن)\s*$", f[max(0, b.start - 8) : b.start])),
+                None,
+            )
+            if merged is not None and into is not None:
+                result.append(FoundRelation(kind, into, merged, (s_start, s_end)))
+            continue
         if kind == RelationKind.REPLACES:
             old = _short_reference(t, f, t_end, bodies) or next(
                 (b for b in bodies if b.start >= t_end and b.start - t_end <= 3), None
@@ -283,8 +294,10 @@ def find_instrument_links(
             if before and after:
                 result.append(FoundRelation(kind, before[-1], after[0], (s_start, s_end)))
             continue
-        # the treaties right after the trigger (a list joined by «و» or commas)
-        treaties = [i for i in instruments if i.type == "treaty" and t_end <= i.start < s_end]
+        # the treaties right after the trigger (a list joined by «و» or commas); a statement or
+        # agreement of type "other" can be signed too («بالتوقيع على البيان الثلاثي»)
+        kinds = {"treaty", "other"} if kind == RelationKind.SIGNED else {"treaty"}
+        treaties = [i for i in instruments if i.type in kinds and t_end <= i.start < s_end]
         chain, last = [], t_end
         for i in sorted(treaties, key=lambda x: x.start):
             gap = f[last : i.start]
@@ -304,6 +317,10 @@ def find_instrument_links(
             None,
         )
         date = basis.date if basis is not None else None
+        lead = _LEADING_DATE.match(f, s_start)
+        if date is None and lead:  # «وفي 8 آذار/مارس 2023، وقعت أذربيجان البروتوكول …»
+            date = next((d.date for d in dates if d.date and d.start <= lead.end() + 5
+                         and d.end > lead.end() and d.end <= t_start), None)
         if date is None:
             later = [d for d in dates if d.date and last <= d.start < s_end
                      and not _deadline(f, d.start) and not f.startswith(("لعام", "لسنه"), d.start)]
