@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import Path
 
 from .errors import InputError
-from .lexicon import table
-from .normalize import normalize
+from .lexicon import alternation, table
+from .normalize import fold, normalize
 from .resolve import name_key
 from .resources import read_jsonl
 from .store import Store
@@ -176,7 +176,11 @@ def _issuer_codes() -> dict[str, str]:
     return codes
 
 
-_STATE_TAIL = re.compile(r"\s+(?:في\s+|ل)(?:جمهوري[ةه]|دول[ةه]|مملك[ةه]|المملك[ةه])\s+\S+$")
+@cache
+def _state_tail() -> re.Pattern[str]:
+    """«… لجمهورية أذربيجان» / «… في دولة قطر» at the end of a name (name_grammar.tsv states)."""
+    states = alternation(f for f, row in table("name_grammar.tsv").items() if row["role"] == "state")
+    return re.compile(r"\s+(?:في\s+|ل)(?:" + states + r")\s+\S+$")
 
 
 @cache
@@ -193,7 +197,7 @@ def _key(text: str) -> str:
     """
     clean = normalize(text).text
     clean = re.sub(r"\([^)]*\)", " ", clean).strip()
-    clean = _STATE_TAIL.sub("", clean)
+    clean = _state_tail().sub("", fold(clean))
     return name_key(clean)
 
 

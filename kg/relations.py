@@ -12,16 +12,17 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .dates import DateMatch
-from .lexicon import table
+from .lexicon import compile_pattern, patterns, table
 from .records import Date, RelationKind
 from .rules import Found, find_subordination_cues, find_triggers, match_issuer, sentence_bounds
 
-_RELATIVE = re.compile(
-    r"^[^.،]{0,40}[\s،,]*(?:و)?(?:التي|الذي|اللتين|اللذين|والتي|والذي)\s+(?:\S+\s+){0,1}$"
-)
-_SHORT_REF = re.compile(r"\s*(?:[وفبل]?)(?:لهذا|لهذه|هذا|هذه)\s+(?:ال)?(?P<head>\w+)")
-_BASIS = re.compile(r"(?:بموجب|بمقتضي|وفقا\s+ل|طبقا\s+ل|عملا\s+ب|استنادا\s+الي)\s*$")
 _NEAR = 30  # at most this many characters between a trigger (or its legal basis) and the body
+
+
+@cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """A regex of ``lexicons/relation_patterns.tsv``."""
+    return compile_pattern(patterns("relation_patterns.tsv")[name], "relation_patterns.tsv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +86,14 @@ def find_subordinations(
 
 def _short_reference(t: str, f: str, pos: int, bodies: list[Found]) -> Found | None:
     """Resolve «هذا المجلس» / «الوكالة» at ``pos`` to the nearest earlier body with that head."""
-    m = _SHORT_REF.match(f, pos)
+    m = _pattern("short_reference").match(f, pos)
     if not m:
         return None
     head = m.group("head")
     for b in sorted(bodies, key=lambda x: -x.start):
         if b.end > pos:
             continue
-        if head == "منصب" and b.kind == "post":
+        if head == _pattern("post_reference").pattern and b.kind == "post":
             return b  # «هذا المنصب» refers back to a post
         if b.head == head or b.head == "ال" + head:
             return b
@@ -116,7 +117,7 @@ def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: 
     candidates = [i for i in instruments if s_start <= i.start < s_end and i.type in _BASIS_TYPES]
     if not candidates:
         return None
-    marked = [i for i in candidates if _BASIS.search(f[max(0, i.start - 16) : i.start])]
+    marked = [i for i in candidates if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
     pool = marked or candidates
     return min(pool, key=lambda i: abs(i.start - t_start))
 
@@ -145,7 +146,7 @@ def find_changes(
             merged = next((b for b in bodies if 0 <= b.start - t_end <= 3), None)
             into = next(
                 (b for b in bodies if merged is not None and b.start > merged.end and b.start < s_end
-                 and re.search(r"(?:مع|في|الي|ضمن)\s*$", f[max(0, b.start - 8) : b.start])),
+                 and _pattern("merged_into").search(f[max(0, b.start - 8) : b.start])),
                 None,
             )
             if merged is not None and into is not None:
@@ -179,7 +180,7 @@ def find_changes(
             body = _short_reference(t, f, t_end, bodies)
         if body is None and row["voice"] in ("both", "before"):
             before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
-            if before and (_RELATIVE.match(f[before[-1].end : t_start]) or row["voice"] == "before"):
+            if before and (_pattern("relative").match(f[before[-1].end : t_start]) or row["voice"] == "before"):
                 body = before[-1]
         if body is None and row["voice"] in ("both", "after", "of"):
             # the body follows the trigger, or the «بموجب …» clause(s) right after it
@@ -225,7 +226,6 @@ def find_changes(
     return result
 
 
-_LIST_INTRO = re.compile(r"(?:عدد من|التاليه|الاتيه|كما يلي)")
 _LIST_ITEM = re.compile(r"[^؛.\n]+")
 
 
@@ -235,7 +235,7 @@ def _listed_bodies(t: str, f: str, t_end: int, s_end: int) -> list[Found]:
     A list item is a whole name, prepositions included («شعبة حماية الحق في الحصول على
     المعلومات»), up to a relative clause («الذي يعمل …»).
     """
-    if not (_LIST_INTRO.search(f, t_end, s_end) and f[s_end : s_end + 3].strip() in ("-", ":", "")):
+    if not (_pattern("list_intro").search(f, t_end, s_end) and f[s_end : s_end + 3].strip() in ("-", ":", "")):
         return []
     heads = _heads_regex()
     stop = f.find(".", s_end)
@@ -248,7 +248,7 @@ def _listed_bodies(t: str, f: str, t_end: int, s_end: int) -> list[Found]:
             continue
         start = head.start("art") if head.group("art") else head.start("head")
         end = m.end()
-        rel = re.search(r"\s(?:الذي|التي|الذين)\s", f[start:end])
+        rel = _pattern("list_item_end").search(f[start:end])
         if rel:
             end = start + rel.start()
         label = " ".join(t[start:end].split())
@@ -267,7 +267,6 @@ _INSTRUMENT_KINDS = frozenset(
     {RelationKind.APPROVES, RelationKind.RATIFIED, RelationKind.ACCEDED, RelationKind.SIGNED,
      RelationKind.AMENDS}
 )
-_TREATY_GAP = re.compile(r"\s*(?:[^\s،.]+\s+){0,3}?(?:الي|علي)?\s*")
 _TREATY_ACTIONS = frozenset({RelationKind.RATIFIED, RelationKind.ACCEDED, RelationKind.SIGNED})
 
 
@@ -302,7 +301,7 @@ def find_instrument_links(
         for i in sorted(treaties, key=lambda x: x.start):
             gap = f[last : i.start]
             # «انضمت إلى الاتفاقية …», «صدقت المملكة على …», «… والاتفاقية …»
-            lead_in = not chain and _TREATY_GAP.fullmatch(gap)
+            lead_in = not chain and _pattern("treaty_gap").fullmatch(gap)
             if not lead_in and (i.start - last > 12 or re.search(r"[^\s،,و]", gap)):
                 break
             chain.append(i)
@@ -313,17 +312,17 @@ def find_instrument_links(
         basis = next(
             (i for i in instruments
              if i.type != "treaty" and 0 <= i.start - last <= 60
-             and _BASIS.search(f[max(0, i.start - 16) : i.start])),
+             and _pattern("basis").search(f[max(0, i.start - 16) : i.start])),
             None,
         )
         date = basis.date if basis is not None else None
-        lead = _LEADING_DATE.match(f, s_start)
+        lead = _pattern("leading_date").match(f, s_start)
         if date is None and lead:  # «وفي 8 آذار/مارس 2023، وقعت أذربيجان البروتوكول …»
             date = next((d.date for d in dates if d.date and d.start <= lead.end() + 5
                          and d.end > lead.end() and d.end <= t_start), None)
         if date is None:
             later = [d for d in dates if d.date and last <= d.start < s_end
-                     and not _deadline(f, d.start) and not f.startswith(("لعام", "لسنه"), d.start)]
+                     and not _deadline(f, d.start) and not _pattern("year_name").match(f, d.start)]
             date = later[0].date if later else None
         for treaty in chain:
             result.append(FoundRelation(kind, treaty, basis, (s_start, s_end), date=date))
@@ -348,7 +347,6 @@ def find_relations(
 
 _APPROVERS = frozenset({"decree", "order", "decision", "law"})
 _APPROVED = frozenset({"programme", "strategy", "action_plan", "concept", "regulation"})
-_LEADING_DATE = re.compile(r"[\s،]*(?:\d+\s*-\s*)?(?:و|ف)?(?:في|منذ)\s+")
 _UNDATED_TYPES = frozenset(
     {"decree", "order", "decision", "law", "constitutional_law", "other", "programme",
      "strategy", "action_plan", "concept", "regulation"}
@@ -371,7 +369,7 @@ def date_from_context(
     for ins in instruments:
         if ins.date is None and (ins.type in _UNDATED_TYPES or ins.type == "treaty"):
             s_start, s_end = sentence_bounds(t, ins.start)
-            lead = _LEADING_DATE.match(f, s_start)
+            lead = _pattern("leading_date").match(f, s_start)
             at = lead.end() if lead else -1
             d = next((d for d in dates if d.date and d.start <= at + 5 and d.end > at), None)
             inside = [d for d in dates if d.date and s_start <= d.start < s_end
@@ -433,7 +431,7 @@ def find_approvals(
         s_start, s_end = sentence_bounds(t, t_start)
         inside = [i for i in instruments if s_start <= i.start < s_end]
         approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
-        marked = [i for i in approvers if _BASIS.search(f[max(0, i.start - 16) : i.start])]
+        marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
         if len(approvers) > 1 and len(marked) == 1:
             approvers = marked  # «وفقا للمرسوم … وإلغاء المرسوم … واعتمد نظامها الأساسي»
         approved = [i for i in inside if i.type in _APPROVED]
@@ -453,7 +451,7 @@ def find_approvals(
         s_start, s_end = sentence_bounds(t, t_start)
         inside = [i for i in final if s_start <= i.start < s_end]
         approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
-        marked = [i for i in approvers if _BASIS.search(f[max(0, i.start - 16) : i.start])]
+        marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
         if len(approvers) > 1 and len(marked) == 1:
             approvers = marked
         if len(approvers) == 1:

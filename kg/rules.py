@@ -21,10 +21,6 @@ _WORD = re.compile(r"[^\s،,.;:؛!?؟()\[\]\"«»“”'/]+")
 _PUNCT_END = re.compile(r"[\s]*[،,.;:؛!?؟()\[\]\"«»“”]")
 _PARAGRAPH_NUMBER = re.compile(r"\s*[\d ]{1,6}-\s*")
 _SENTENCE_END = re.compile(r"[.;؛!?؟\n]|\s-\s")
-_PREPOSITIONS = frozenset(
-    fold_form(w)
-    for w in ["في", "على", "من", "إلى", "عن", "مع", "منذ", "بموجب", "خلال", "حتى", "لدى", "عند", "بعد", "قبل", "ضد", "حول", "بين", "وفي", "وعلى", "ومن", "وإلى", "أو", "و", "ثم", "كما", "ما", "لا", "لم", "لن", "قد", "إذ", "إذا", "أن", "إن", "أنه", "أنها", "التي", "الذي", "هو", "هي", "هم", "أيضا", "حاليا", "كذلك", "فقط", "جدا", "سنويا", "مباشرة", "عادة", "وهي", "وهو", "كان", "كانت", "تكون", "يكون", "ليس", "بعض", "كل", "جميع", "داخل", "ضمن", "تحت", "لدى", "عبر", "نحو", "دون"]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +118,9 @@ def _attributes_before(f: str, start: int, dates: list[DateMatch], info: dict[st
     regex, _ordered = _issuers()
     issuer = None
     for m in regex.finditer(f, max(0, date.start - 60), date.start):
-        if 0 <= date.start - m.end() <= 5 and re.fullmatch(r"\s*(?:في|بتاريخ)?\s*", f[m.end() : date.start]):
+        if 0 <= date.start - m.end() <= 5 and _attribute_patterns()["date_before"].fullmatch(
+            f, m.end(), date.start
+        ):
             issuer = match_issuer(f, m.start())
     if issuer is None:
         return False
@@ -158,13 +156,16 @@ _ATTRIBUTES = (
     "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
     "title_about", "title_quoted", "period", "paren_note", "year_after_comma", "title_extend",
     "state_skip", "qualifier", "name_until_about",
-)
-_DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "نفس", "ذات"})
+)  # instrument_patterns.tsv also has title_stop, title_extend's guards and date_before
+@cache
+def _function_words(role: str) -> frozenset[str]:
+    """Folded words of ``lexicons/function_words.tsv`` with this role."""
+    return frozenset(form for form, row in table("function_words.tsv").items() if row["role"] == role)
 
 
 def _after_demonstrative(f: str, start: int) -> bool:
     prev = f[max(0, start - 12) : start].split()
-    return bool(prev) and prev[-1] in _DEMONSTRATIVES
+    return bool(prev) and prev[-1] in _function_words("demonstrative")
 
 
 @cache
@@ -276,7 +277,7 @@ def _construct(words: list[tuple[int, int, str]], i: int, chains: bool = False) 
     Words of the «ي» imperfect (verbs) and function words never do.
     """
     w = words[i][2]
-    if w in _PREPOSITIONS or w.startswith("ي") or len(w) < 3 or _verb_like(w):
+    if w in _function_words("function") or w.startswith("ي") or len(w) < 3 or _verb_like(w):
         return False
     ahead = [x[2] for x in words[i + 1 : i + 4]]
     if ahead and (_definite(ahead[0]) or ahead[0] in _grammar().get("relational", ())):
@@ -285,7 +286,7 @@ def _construct(words: list[tuple[int, int, str]], i: int, chains: bool = False) 
         # «مصلحة حماية حقوق الإنسان»: two indefinite nouns, then a definite one
         return (
             len(ahead) > 1
-            and ahead[0] not in _PREPOSITIONS
+            and ahead[0] not in _function_words("function")
             and not ahead[0].startswith(("ل", "ي", "و"))
             and _definite(ahead[1])
         )
@@ -294,7 +295,7 @@ def _construct(words: list[tuple[int, int, str]], i: int, chains: bool = False) 
     for j, x in enumerate(ahead):
         if _definite(x):
             return j > 0
-        if x in _PREPOSITIONS or x.startswith("ي") or _verb_like(x):
+        if x in _function_words("function") or x.startswith("ي") or _verb_like(x):
             return False
     return False
 
