@@ -26,13 +26,13 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from .errors import ResourceError
-from .lexicon import alternation, fold_form, table
+from .lexicon import fold_form
 from .nlp import ParagraphFinds
 from .normalize import fold
 from .records import RelationKind
 from .relations import find_relations
 from .resources import models_dir
-from .rules import Found
+from .rules import Found, institution_heads, not_institutions
 
 LABEL = "INSTITUTION"
 # `legalkg train` prints rules vs rules + model on dev and held-out paragraphs; the model is on
@@ -84,22 +84,6 @@ def predict_spans(model: Language, texts: Iterable[str]) -> Iterator[list[tuple[
 # --- arbitration ------------------------------------------------------------------------------
 
 
-@cache
-def _heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
-    rows = dict(table("institution_heads.tsv"))
-    rows.update(table("posts.tsv"))
-    regex = (
-        r"(?:(?P<ll>[وف]?لل)(?=(?:HEADS)(?!\w))|(?P<pre>[وف]?[بلك]?)(?P<art>ال)?)"
-        r"(?P<head>HEADS)(?!\w)".replace("HEADS", alternation(rows))
-    )
-    return re.compile(regex), rows
-
-
-@cache
-def _not_institutions() -> frozenset[str]:
-    return frozenset(table("not_institutions.tsv"))
-
-
 _LEADING = re.compile(r"^(?:[وف]?[بلك]?(?=ال)|[وف]?ل(?=ل)|[وف](?=\w{4}))")
 
 
@@ -116,7 +100,7 @@ def model_found(text: str, start: int, end: int, *, require_head: bool = True) -
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "،,.;:؛()«»\"'-"):
         end -= 1
-    regex, rows = _heads()
+    regex, rows = institution_heads()
     m = regex.match(folded, start, end)
     label_prefix = ""
     if m:
@@ -136,7 +120,7 @@ def model_found(text: str, start: int, end: int, *, require_head: bool = True) -
     if len(text[begin:end].split()) < 2:
         return None
     label = " ".join((label_prefix + text[begin:end]).split())
-    if fold_form(label) in _not_institutions():
+    if fold_form(label) in not_institutions():
         return None
     return Found(kind, begin, end, label=label, type=itype, head=head)
 

@@ -258,9 +258,9 @@ def _listed_bodies(t: str, f: str, t_end: int, s_end: int) -> list[Found]:
 
 
 def _heads_regex() -> re.Pattern[str]:
-    from .rules import _heads
+    from .rules import institution_heads
 
-    return _heads()[0]
+    return institution_heads()[0]
 
 
 _INSTRUMENT_KINDS = frozenset(

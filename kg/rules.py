@@ -72,7 +72,8 @@ def _grammar() -> dict[str, set[str]]:
 
 
 @cache
-def _heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+def institution_heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+    """The institution and post head regex (prefix groups ll/pre/art, group head) and rows."""
     rows = dict(table("institution_heads.tsv"))
     rows.update(table("posts.tsv"))
     regex = (
@@ -307,7 +308,7 @@ def _verb_like(w: str) -> bool:
 
 def find_institutions(t: str, f: str) -> list[Found]:
     """Find institution and post names (two words at least) in a paragraph."""
-    regex, rows = _heads()
+    regex, rows = institution_heads()
     found: list[Found] = []
     for m in regex.finditer(f):
         head = m.group("head")
@@ -326,7 +327,7 @@ def find_institutions(t: str, f: str) -> list[Found]:
         label = t[start:end]
         if m.group("ll"):
             label = "ال" + t[m.start("head") : end]
-        if fold_form(label) in _not_institutions():
+        if fold_form(label) in not_institutions():
             continue
         kind = "post" if row.get("kind") == "post" else "institution"
         issuer = match_issuer(f, start) if kind == "post" else None
@@ -361,7 +362,8 @@ def _ambiguous_heads() -> dict[str, dict[str, str]]:
 
 
 @cache
-def _not_institutions() -> frozenset[str]:
+def not_institutions() -> frozenset[str]:
+    """Folded names that are never institutions (states, historic polities, branches of power)."""
     return frozenset(table("not_institutions.tsv"))
 
 
