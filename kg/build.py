@@ -27,18 +27,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import RDFS, Graph, Literal
 from rdflib.namespace import SKOS
-from spacy.language import Language
 
 from .errors import InputError
 from .ingest import collect_inputs, read_document
 from .mentions import extract_mentions
 from .metadata import document_metadata
-from .nlp import make_nlp
 from .normalize import normalize
 from .paragraphs import split_paragraphs_with_diagnostics
 from .records import Diagnostic, Document, DocumentResult
@@ -46,6 +44,9 @@ from .resolve import choose, preferred_labels, resolve, value_counts
 from .store import Store, graph_iri, ntriples
 from .triples import Deferred, to_graph
 from .vocab import ELI
+
+if TYPE_CHECKING:  # spaCy loads on first extraction, not on `import kg` (CLI start-up)
+    from spacy.language import Language
 
 Progress = Callable[[str, int, int], None]
 FLUSH_EVERY = 10  # documents between store flushes (bounds memory)
@@ -258,6 +259,8 @@ _WORKER_NLP: list[Language] = []
 
 def _work(path: Path, timestamp: str | None, validate: bool) -> _Done:
     if not _WORKER_NLP:
+        from .nlp import make_nlp
+
         _WORKER_NLP.append(make_nlp())
     return _process(path, _WORKER_NLP[0], timestamp, validate)
 
@@ -267,6 +270,8 @@ def _processed(
 ) -> Iterator[_Done]:
     """Process documents in input order, in ``jobs`` worker processes when more than one."""
     if jobs <= 1:
+        from .nlp import make_nlp
+
         nlp = make_nlp()
         for path in files:
             yield _process(path, nlp, timestamp, validate)

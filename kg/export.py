@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
 import rdflib
 
@@ -25,6 +25,9 @@ from .errors import InputError
 from .queries import run_query
 from .store import Store
 from .vocab import BASE
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv")
 
@@ -150,6 +153,8 @@ def network_tables(store: Store) -> tuple[list[dict[str, str]], list[dict[str, s
 def network(store: Store) -> nx.MultiDiGraph:
     """Return the institution–instrument network as a networkx MultiDiGraph."""
     nodes, edges = network_tables(store)
+    import networkx as nx  # imported when needed: `legalkg --help` stays quick
+
     graph = nx.MultiDiGraph(name="legalkg institution–instrument network")
     for row in nodes:
         graph.add_node(row["node"], label=row["label"] or row["node"], kind=row["kind"],
@@ -162,12 +167,16 @@ def network(store: Store) -> nx.MultiDiGraph:
 
 def _graphml(store: Store) -> bytes:
     buffer = io.BytesIO()
+    import networkx as nx
+
     nx.write_graphml(network(store), buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()
 
 
 def _gexf(store: Store) -> bytes:
     buffer = io.BytesIO()
+    import networkx as nx
+
     nx.write_gexf(network(store), buffer, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date; drop it so the same store gives the same bytes.
     return re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue())

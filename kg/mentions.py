@@ -7,10 +7,8 @@ every snippet is cut from the original, verbatim.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
-
-from .nlp import ParagraphFinds
 from .records import (
     Diagnostic,
     Mention,
@@ -21,6 +19,11 @@ from .records import (
     RelationKind,
 )
 from .rules import Found
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .nlp import ParagraphFinds
 
 _KINDS = {
     "instrument": MentionKind.INSTRUMENT,
