@@ -43,7 +43,7 @@ from .records import Diagnostic, Document, DocumentResult
 from .resolve import choose, preferred_labels, resolve, value_counts
 from .store import Store, graph_iri, ntriples
 from .triples import Deferred, to_graph
-from .vocab import ELI
+from .vocab import ELI, PREFIXES
 
 if TYPE_CHECKING:  # spaCy loads on first extraction, not on `import kg` (CLI start-up)
     from spacy.language import Language
@@ -359,20 +359,9 @@ def _drop_chosen_alt_labels(store: Store, labels: str) -> None:
         inner.remove(q)
 
 
-PREFIXES = {
-    "lkg": "https://w3id.org/legalkg/ontology#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "id": "https://w3id.org/legalkg/id/",
-    "itype": "https://w3id.org/legalkg/ontology/instrument-type/",
-    "ikind": "https://w3id.org/legalkg/ontology/institution-kind/",
-}
+# graph.ttl: no prefix for our own IRIs (id:, graph:), whose slashes would be escaped
+# («id:doc\/x.txt\/p\/1»); full IRIs read better
+TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p not in ("id", "graph")}
 
 
 def write_turtle(store: Store, names: Sequence[str], out: IO[bytes]) -> None:
@@ -385,7 +374,7 @@ def write_turtle(store: Store, names: Sequence[str], out: IO[bytes]) -> None:
             for q in sorted(quads, key=str):
                 yield q.triple
 
-    ox.serialize(triples(), out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    ox.serialize(triples(), out, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 
 
 def _distinct_triples(store: Store) -> int:

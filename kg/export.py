@@ -24,28 +24,13 @@ import rdflib
 from .errors import InputError
 from .queries import run_query
 from .store import Store
-from .vocab import BASE
+from .vocab import PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv")
 
-PREFIXES = {
-    "lkg": BASE + "ontology#",
-    "id": BASE + "id/",
-    "graph": BASE + "graph/",
-    "itype": BASE + "ontology/instrument-type/",
-    "ikind": BASE + "ontology/institution-kind/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def export(store: Store | Path, fmt: str, out: Path) -> Path:

@@ -14,6 +14,23 @@ ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 ITYPE = Namespace(BASE + "ontology/instrument-type/")
 IKIND = Namespace(BASE + "ontology/institution-kind/")
+
+# The prefixes every serialisation of ours uses (graph.ttl, exports, JSON-LD context).
+PREFIXES = {
+    "lkg": BASE + "ontology#",
+    "id": BASE + "id/",
+    "graph": BASE + "graph/",
+    "itype": BASE + "ontology/instrument-type/",
+    "ikind": BASE + "ontology/institution-kind/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 SHAPES = Namespace(BASE + "shapes#")  # SHACL shapes in shapes/*.ttl (lkgsh:)
 
 
