@@ -95,6 +95,9 @@ def build(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list paragraph-level notes.")
     ] = False,
+    jobs: Annotated[
+        int, typer.Option(min=1, help="Worker processes for extraction and validation.")
+    ] = 1,
 ) -> None:
     """Extract instruments, institutions and relations into OUT/graph.ttl and OUT/store.
 
@@ -118,7 +121,7 @@ def build(
             bar.update(task, completed=done, total=total, description=name)
 
         summary = run_build(inputs, out_dir, progress=progress, timestamp=timestamp,
-                            validate=not no_validate)
+                            validate=not no_validate, jobs=jobs)
     notes = 0
     for d in summary.diagnostics:
         where = f" ({d.doc_id}" + (f" ¶{d.para}" if d.para else "") + ")" if d.doc_id else ""
