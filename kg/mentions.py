@@ -30,6 +30,7 @@ _KINDS = {
     "institution": MentionKind.INSTITUTION,
     "post": MentionKind.POST,
     "article": MentionKind.ARTICLE,
+    "issuer": MentionKind.ISSUER,
 }
 
 
@@ -56,17 +57,10 @@ class _Mapper:
     def issuer(self, x: Found) -> Mention:
         """The issuer named inside an instrument phrase, as a mention of its own."""
         assert x.issuer_span is not None
-        a, b, snippet = self.span(*x.issuer_span)
-        return Mention(
-            kind=MentionKind.ISSUER,
-            doc_id=self.doc_id,
-            para=self.p.number,
-            start=a,
-            end=b,
-            snippet=snippet,
-            label=x.issuer_label,
-            issuer=x.issuer,
-            issuer_label=x.issuer_label,
+        start, end = x.issuer_span
+        return self.mention(
+            Found("issuer", start, end, label=x.issuer_label, issuer=x.issuer,
+                  issuer_label=x.issuer_label)
         )
 
     def mention(self, x: Found) -> Mention:
