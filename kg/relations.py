@@ -424,39 +424,39 @@ def find_approvals(
     the text dates its adoption by that act.
     """
     updated = {id(i): i for i in instruments}
-    relations = []
+    found: list[tuple[Found, list[Found], tuple[int, int]]] = []
     for t_start, _t_end, row in find_triggers(f):
         if row["relation"] != RelationKind.APPROVES:
             continue
         s_start, s_end = sentence_bounds(t, t_start)
         inside = [i for i in instruments if s_start <= i.start < s_end]
-        approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
-        marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
-        if len(approvers) > 1 and len(marked) == 1:
-            approvers = marked  # «وفقا للمرسوم … وإلغاء المرسوم … واعتمد نظامها الأساسي»
+        by = _approver(f, inside)
         approved = [i for i in inside if i.type in _APPROVED]
-        if len(approvers) != 1 or not approved:
+        if by is None or not approved:
             continue
-        by = approvers[0]
+        found.append((by, approved, (s_start, s_end)))
         for target in approved:
-            new = target
             if target.date is None:
-                new = replace(target, date=by.date, issuer=target.issuer or by.issuer,
-                              issuer_label=target.issuer_label or by.issuer_label)
-            updated[id(target)] = new
-    final = [updated[id(i)] for i in instruments]
-    for t_start, _t_end, row in find_triggers(f):
-        if row["relation"] != RelationKind.APPROVES:
-            continue
-        s_start, s_end = sentence_bounds(t, t_start)
-        inside = [i for i in final if s_start <= i.start < s_end]
-        approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
-        marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
-        if len(approvers) > 1 and len(marked) == 1:
-            approvers = marked
-        if len(approvers) == 1:
-            relations.extend(
-                FoundRelation(RelationKind.APPROVES, approvers[0], i, (s_start, s_end))
-                for i in inside if i.type in _APPROVED
-            )
-    return final, relations
+                updated[id(target)] = replace(
+                    target, date=by.date, issuer=target.issuer or by.issuer,
+                    issuer_label=target.issuer_label or by.issuer_label,
+                )
+    relations = [
+        FoundRelation(RelationKind.APPROVES, by, updated[id(target)], span)
+        for by, approved, span in found
+        for target in approved
+    ]
+    return [updated[id(i)] for i in instruments], relations
+
+
+def _approver(f: str, inside: list[Found]) -> Found | None:
+    """The one dated decree, order, decision or law of a sentence that approves the others.
+
+    With several, the one introduced by «بموجب/وفقا ل…» («وفقا للمرسوم … وإلغاء المرسوم …
+    واعتمد نظامها الأساسي»); None when it stays ambiguous.
+    """
+    approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
+    marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
+    if len(approvers) > 1 and len(marked) == 1:
+        approvers = marked
+    return approvers[0] if len(approvers) == 1 else None

@@ -48,18 +48,12 @@ def test_example(nlp, row: dict[str, str]) -> None:
             if r.kind == "established_by" and not r.planned
         ]
         assert (name_key(expect[0]), expect[1], expect[2]) in got, got
-    elif kind == "subordinate":
+    elif kind in ("subordinate", "replaces"):
+        code = {"subordinate": "subordinate_to", "replaces": "replaces"}[kind]
         got = [
             (name_key(r.head.label), name_key(r.tail.label))
             for r in found.relations
-            if r.kind == "subordinate_to" and r.tail
-        ]
-        assert (name_key(expect[0]), name_key(expect[1])) in got, got
-    elif kind == "replaces":
-        got = [
-            (name_key(r.head.label), name_key(r.tail.label))
-            for r in found.relations
-            if r.kind == "replaces" and r.tail
+            if r.kind == code and r.tail
         ]
         assert (name_key(expect[0]), name_key(expect[1])) in got, got
     elif kind.startswith("relation:"):
