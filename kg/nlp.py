@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .amendments import find_amendments
 from .dates import DateMatch
 from .normalize import fold
 from .relations import FoundRelation, date_from_context, find_approvals, find_relations
@@ -40,7 +41,8 @@ class RuleComponent:
         dates, institutions, instruments, articles = find_all(text, folded)
         instruments, approvals = find_approvals(text, folded, instruments)
         instruments = date_from_context(text, folded, instruments, dates)
-        relations = find_relations(text, folded, institutions, instruments, dates) + approvals
+        instruments, amended = find_amendments(text, folded, instruments, dates)
+        relations = find_relations(text, folded, institutions, instruments, dates) + approvals + amended
         doc.user_data["kg"] = ParagraphFinds(dates, institutions, instruments, articles, relations)
         for key, items in (
             ("institutions", institutions),

@@ -14,7 +14,15 @@ from functools import cache
 from .dates import DateMatch
 from .lexicon import compile_pattern, patterns, table
 from .records import Date, RelationKind
-from .rules import Found, find_subordination_cues, find_triggers, match_issuer, sentence_bounds
+from .rules import (
+    Found,
+    find_subordination_cues,
+    find_triggers,
+    institution_heads,
+    match_issuer,
+    run_on,
+    sentence_bounds,
+)
 
 _NEAR = 30  # at most this many characters between a trigger (or its legal basis) and the body
 
@@ -176,15 +184,18 @@ def find_changes(
                     result.append(FoundRelation(RelationKind.REPEALS, by, repealed, (s_start, s_end)))
                 continue
         body = None
-        if row["voice"] in ("both", "after", "of"):
+        if row["voice"] in ("both", "after", "of", "active"):
             body = _short_reference(t, f, t_end, bodies)
         if body is None and row["voice"] in ("both", "before"):
             before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
             if before and (_pattern("relative").match(f[before[-1].end : t_start]) or row["voice"] == "before"):
                 body = before[-1]
-        if body is None and row["voice"] in ("both", "after", "of"):
+        if body is None and row["voice"] in ("both", "after", "of", "active"):
             # the body follows the trigger, or the «بموجب …» clause(s) right after it
             anchors = [t_end]
+            agent = _agent(bodies, t_end) if row["voice"] == "active" else None
+            if agent is not None:
+                anchors = [agent.end]  # «أنشأت الوزارة لجنة»: the body follows the agent
             for i in sorted(instruments, key=lambda x: x.start):
                 if any(0 <= i.start - a <= _NEAR for a in anchors):
                     anchors.append(i.end)
@@ -194,6 +205,9 @@ def find_changes(
                 and any(0 <= b.start - a <= _NEAR and "." not in f[a : b.start] for a in anchors)
             ]
             body = after[0] if after else None
+            if body is None and kind == RelationKind.ESTABLISHED_BY and row["voice"] in ("both", "active"):
+                # a finite verb creates a specific body; «الحق في تشكيل نقابة» is generic
+                body = _bare_body(t, f, anchors, s_end, dates)
         if body is None and kind == RelationKind.ESTABLISHED_BY:
             listed = _listed_bodies(t, f, t_end, s_end)
             for item in listed:
@@ -224,6 +238,38 @@ def find_changes(
         elif instrument is not None or date is not None:
             result.append(FoundRelation(kind, body, instrument, (s_start, s_end), date=date))
     return result
+
+
+def _agent(bodies: list[Found], t_end: int) -> Found | None:
+    """The subject of an active verb: a body right after it («أنشأت وزارة العمل …»)."""
+    return next((b for b in bodies if 0 <= b.start - t_end <= 2), None)
+
+
+def _bare_body(
+    t: str, f: str, anchors: list[int], s_end: int, dates: list[DateMatch]
+) -> Found | None:
+    """An unnamed body right after an establishment clue: «أنشئت لجنة مكونة من …».
+
+    A bare indefinite head word is not a name anywhere else (kg.rules skips it), but as the
+    object of a creation it is the body created.
+    """
+    regex, rows = institution_heads()
+    for a in anchors:
+        when = next((d for d in dates if 0 <= d.start - a <= 5), None)
+        if when is not None and re.fullmatch(r"[\s،]*(?:في\s*)?", f[a : when.start]):
+            a = when.end  # «أنشأت الوزارة في عام 2016 لجنة»
+        a += len(f[a:]) - len(f[a:].lstrip(" ،"))
+        m = regex.match(f, a)
+        if m is None or m.group("art") or m.group("ll") or m.group("pre") or m.end() > s_end:
+            continue
+        head = m.group("head")
+        if rows[head].get("kind") == "post":
+            continue
+        end = max(m.end(), run_on(f, m.end(), s_end, after_indefinite=True))
+        label = " ".join(t[m.start("head") : end].split())
+        return Found("institution", m.start("head"), end, label=label, type=rows[head]["kind"],
+                     head=head)
+    return None
 
 
 _LIST_ITEM = re.compile(r"[^؛.\n]+")
@@ -258,8 +304,6 @@ def _listed_bodies(t: str, f: str, t_end: int, s_end: int) -> list[Found]:
 
 
 def _heads_regex() -> re.Pattern[str]:
-    from .rules import institution_heads
-
     return institution_heads()[0]
 
 

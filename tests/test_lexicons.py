@@ -35,8 +35,11 @@ def test_codes_are_known() -> None:
     assert {r["needs"] for r in read_tsv("instrument_types.tsv")} <= {"-", "attr", "name"}
     kinds = {k.value for k in RelationKind}
     assert {r["relation"] for r in read_tsv("triggers.tsv")} <= kinds
-    assert {r["voice"] for r in read_tsv("triggers.tsv")} <= {"after", "before", "both", "of"}
+    assert {r["voice"] for r in read_tsv("triggers.tsv")} <= {
+        "after", "before", "both", "active", "of",
+    }
     assert {r["planned"] for r in read_tsv("triggers.tsv")} <= {"0", "1"}
+    assert {r["role"] for r in read_tsv("amendments.tsv")} <= {"head", "verb", "relative"}
     assert {r["role"] for r in read_tsv("name_grammar.tsv")} <= {
         "continue", "stop", "state", "relational", "generic_before", "generic_after",
     }
