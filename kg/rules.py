@@ -240,6 +240,7 @@ def run_on(
     words = _words(f, pos, end)
     last = pos
     relational = False
+    closed = not after_indefinite  # a definite word closes a construct chain
     for i, (a, b, w) in enumerate(words[:max_words]):
         core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
@@ -261,11 +262,15 @@ def run_on(
             continue
         if _definite(core) or w in g.get("continue", ()):
             last = b
+            closed = closed or _definite(core)
             continue
+        if closed and not w.startswith(("ل", "ب", "و")):
+            break  # «وزارة العدل رصد تنفيذ …»: after a closed chain a bare noun starts a new phrase
         if _construct(words, i, chains) and (
             i > 0 or after_indefinite or (chains and w.startswith("ل"))
         ):
             last = b  # construct state: «مركز باكو الدولي», «لتعزيز مكافحة الفساد»
+            closed = False  # «… لنقابات عمال الصناعات»: a new chain opens
             continue
         break
     return last
