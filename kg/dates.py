@@ -1,7 +1,8 @@
 """Arabic date expressions -> :class:`~kg.records.Date` at the precision the text gives; pure.
 
 Handles both month spellings and the doubled UN form «كانون الأول/ديسمبر», day/month/year,
-month/year, «في عام 2012», Hijri dates («1436 هـ», «5 رمضان 1436 هـ») converted to the Gregorian
+month/year, «في عام 2012», numeric dates («12/5/2015», «1434/11/15 هـ»), Hijri dates («1436 هـ»,
+«5 رمضان 1436 هـ») converted to the Gregorian
 calendar, and rejects impossible dates («31 شباط/فبراير 2020», year 0000) with a reason.
 Input is normalised text (digits already ASCII, diacritics stripped); matching folds letters.
 """
@@ -20,7 +21,9 @@ from .normalize import fold
 from .records import Date, Precision
 
 MIN_YEAR, MAX_YEAR = 1000, 2100
-_PATTERN_ORDER = ("day_month_year", "month_year", "year_hijri", "year_word")
+_PATTERN_ORDER = (
+    "numeric_ymd", "numeric_dmy", "day_month_year", "month_year", "year_hijri", "year_word",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,10 @@ def find_dates(text: str) -> list[DateMatch]:
                     continue
                 month, cal = info
                 hijri = hijri or cal == "hijri"
+            elif groups.get("nmonth"):
+                month = int(groups["nmonth"])  # «1434/11/15 هـ», «12/5/2015»
+                if not 1 <= month <= 12:
+                    continue
             if groups.get("day"):
                 day = int(groups["day"])
             date, problem = _make(int(groups["year"]), month, day, hijri)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 
 from .dates import DateMatch
 from .lexicon import compile_pattern, patterns, table
@@ -74,14 +75,15 @@ def find_subordinations(
         at = cue_end + (1 if f[cue_end : cue_end + 1] == " " else 0)
         parent = next((b for b in bodies + others if b.start in (at, cue_end, at + 2)), None)
         if parent is None:
-            parent = _posts_at(t, f, at)
+            parent = _posts_at(t, f, at) or _bare_reference(f, at, bodies)  # «داخل الوزارة»
         if parent is None:
             continue
         # the child is the nearest body before the cue within the sentence, at most 60 chars away
-        # or separated only by a relative clause «التي تعمل»
+        # (further after a pronoun: «…، وهي تتبع وزارة العمل») or separated only by «التي تعمل»
+        reach = 200 if _pattern("pronoun_before").search(f, max(0, cue_start - 6), cue_start) else 60
         child = None
         for b in sorted(bodies, key=lambda x: -x.end):
-            if s_start <= b.start and b.end <= cue_start and cue_start - b.end <= 60:
+            if s_start <= b.start and b.end <= cue_start and cue_start - b.end <= reach:
                 child = b
                 break
         if child is None or child is parent:
@@ -89,7 +91,20 @@ def find_subordinations(
         result.append(
             FoundRelation(RelationKind.SUBORDINATE_TO, child, parent, (child.start, parent.end))
         )
+    # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit named right before «ب» + another body
+    for a, b in pairwise(bodies):
+        if f[a.end : b.start] == " ب" and not any(r.head is a for r in result):
+            result.append(FoundRelation(RelationKind.SUBORDINATE_TO, a, b, (a.start, b.end)))
     return result
+
+
+def _bare_reference(f: str, pos: int, bodies: list[Found]) -> Found | None:
+    """«الوزارة» at ``pos``: the nearest earlier body with that head word."""
+    m = institution_heads()[0].match(f, pos)
+    if m is None or not m.group("art") or m.group("pre"):
+        return None
+    return next((b for b in sorted(bodies, key=lambda x: -x.start)
+                 if b.end <= pos and b.head == m.group("head")), None)
 
 
 def _short_reference(t: str, f: str, pos: int, bodies: list[Found]) -> Found | None:
@@ -232,12 +247,27 @@ def find_changes(
             ] or [d for d in dates if d.date and s_start <= d.start < s_end]
             date = later[0].date if later else None
         if kind == RelationKind.ESTABLISHED_BY:
-            result.append(
-                FoundRelation(kind, body, instrument, (s_start, s_end), date=date, planned=planned)
-            )
+            for item in [body, *_coordinated(f, body, bodies)]:
+                used.add((kind, id(item)))
+                result.append(
+                    FoundRelation(kind, item, instrument, (s_start, s_end), date=date, planned=planned)
+                )
         elif instrument is not None or date is not None:
             result.append(FoundRelation(kind, body, instrument, (s_start, s_end), date=date))
     return result
+
+
+def _coordinated(f: str, body: Found, bodies: list[Found]) -> list[Found]:
+    """Bodies joined to ``body`` by «و»: «تم إنشاء وزارة العمل ووزارة التنمية الاجتماعية»."""
+    chain, last = [], body
+    for b in sorted(bodies, key=lambda x: x.start):
+        if b.start < last.end:
+            continue
+        if not re.fullmatch(r"\s*،?\s*و", f[last.end : b.start]) or b.head != body.head:
+            break  # only bodies of the same kind: «وزارة العمل ووزارة التنمية الاجتماعية»
+        chain.append(b)
+        last = b
+    return chain
 
 
 def _agent(bodies: list[Found], t_end: int) -> Found | None:

@@ -20,7 +20,7 @@ from .records import Date
 _WORD = re.compile(r"[^\s،,.;:؛!?؟()\[\]\"«»“”'/]+")
 _PUNCT_END = re.compile(r"[\s]*[،,.;:؛!?؟()\[\]\"«»“”]")
 _PARAGRAPH_NUMBER = re.compile(r"\s*[\d ]{1,6}-\s*")
-_SENTENCE_END = re.compile(r"[.;؛!?؟\n]|\s-\s")
+_SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[;؛!?؟\n]|\s-\s")  # «رقم 103.13» goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,17 +241,33 @@ def run_on(
     last = pos
     relational = False
     closed = not after_indefinite  # a definite word closes a construct chain
+    purpose = False  # the name has a purpose phrase «لمكافحة …», «للتكفل …»
+    skip_next = False
     for i, (a, b, w) in enumerate(words[:max_words]):
         core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
         if w in g.get("stop", ()) or core in g.get("stop", ()):
             break
+        if w == "من" and i > 0 and words[i - 1][2].startswith("ل") and i + 1 < len(words) \
+                and _definite(words[i + 1][2]):
+            last = words[i + 1][1]  # «للوقاية من التعذيب»: «من» completes a purpose phrase
+            skip_next = True
+            continue
+        if skip_next:
+            skip_next = False
+            continue
         if any(core.lstrip("لب") == s or core == s for s in g.get("state", ())):
             break
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
         if stem and (stem in _plural_and_heads() or bare in _plural_and_heads()):
             break  # «… ووزارة العدل»: a new body starts
+        if not relational and w.startswith("ب") and w[1:].removeprefix("ال") in _plural_and_heads():
+            break  # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit at another body
+        if purpose and closed and w.startswith("بال") and len(w) > 5 and not relational:
+            last = b  # «لمكافحة الاتجار بالبشر»: the object of the name's verbal noun
+            continue
+        purpose = purpose or w.startswith("ل")
         if w in g.get("relational", ()):
             relational = True
             last = b
@@ -415,12 +431,13 @@ def find_instruments(
         sentence_end = sentence_bounds(t, m.start())[1]
         named = False
         skip = attrs["state_skip"].match(f[pos:sentence_end])
-        if skip and row["needs"] == "name":
+        needs = "name" if row["needs"] == "name+attr" else row["needs"]
+        if skip and needs == "name":
             pos += skip.end()  # «قانون جمهورية أذربيجان بشأن …»
             named = row["type"] == "constitution"  # «دستور جمهورية أذربيجان»
         if row["type"] in ("law", "constitution") and _generic_use(f, m.start("head"), pos):
             continue
-        if not named and row["needs"] == "name" and not re.match(
+        if not named and needs == "name" and not re.match(
             r"[\s،]*(?:بشان|المتعلق|رقم|\"|«)", f[pos:]
         ):
             name_end = run_on(f, pos, sentence_end, after_indefinite=not head.startswith("ال"),
@@ -491,7 +508,7 @@ def find_instruments(
                     pos = t_end if name == "title_about" else pos + a.end()
                     named = False
                 elif name == "title_extend":
-                    if row["needs"] != "name" or "date" in info or info.get("title") and not named:
+                    if needs != "name" or "date" in info or info.get("title") and not named:
                         continue  # a name cut at «من»/«ب» runs on to «الصادر في DATE»
                     if attrs["title_stop"].search(f, pos, pos + a.end()) or _instrument_heads()[
                         0
@@ -507,7 +524,7 @@ def find_instruments(
                     info["date"] = parse_date(f"عام {a.group('year')}")
                     pos += a.end()
                 elif name == "name_until_about":
-                    if named or row["needs"] != "name" or info.get("title"):
+                    if named or needs != "name" or info.get("title"):
                         continue
                     if _instrument_heads()[0].search(f, pos + 1, pos + a.end()):
                         continue  # «… المعدل للقانون الدستوري بشأن …»: another instrument
@@ -534,12 +551,18 @@ def find_instruments(
         has_attr = any(k in info for k in ("issuer", "date", "number", "period")) or (
             "title" in info and not named
         )
+        if row["needs"] == "name+attr" and not any(k in info for k in ("issuer", "date", "number")) \
+                and not attrs["issued_by_act"].match(f[pos:sentence_end]):
+            continue  # «نظام التعليم» is a system; «نظام العمل رقم 8» is an act
         if not has_attr and row["needs"] == "attr":
             has_attr = _attributes_before(f, m.start("head"), dates, info)
         if row["needs"] == "attr" and not has_attr:
             continue
-        if row["needs"] == "name" and not (has_attr or named):
+        if needs == "name" and not (has_attr or named):
             continue
+        if "issuer" not in info and row.get("issuer"):
+            implied = _issuer_by_code()[row["issuer"]]  # «الظهير الشريف»: the king
+            info["issuer"], info["issuer_label"] = implied["code"], implied["label_ar"]
         if "issuer" not in info and fold_form(row["form"]).split()[-1] in _adjective_issuers():
             hit = _adjective_issuers()[fold_form(row["form"]).split()[-1]]
             info["issuer"], info["issuer_label"] = hit["code"], hit["label_ar"]
@@ -599,6 +622,15 @@ def _before_coordinated_head(f: str, start: int, end: int) -> int:
         if regex.match(f, m.end()):
             return m.start()
     return end
+
+
+@cache
+def _issuer_by_code() -> dict[str, dict[str, str]]:
+    """The first issuers.tsv row of each issuer code."""
+    rows: dict[str, dict[str, str]] = {}
+    for row in table("issuers.tsv").values():
+        rows.setdefault(row["code"], row)
+    return rows
 
 
 @cache

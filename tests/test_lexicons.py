@@ -32,7 +32,9 @@ def test_forms_are_unique_after_folding(name: str) -> None:
 def test_codes_are_known() -> None:
     types = {t.value for t in InstrumentType}
     assert {r["type"] for r in read_tsv("instrument_types.tsv")} <= types
-    assert {r["needs"] for r in read_tsv("instrument_types.tsv")} <= {"-", "attr", "name"}
+    assert {r["needs"] for r in read_tsv("instrument_types.tsv")} <= {"-", "attr", "name", "name+attr"}
+    codes = {r["code"] for r in read_tsv("issuers.tsv")}
+    assert {r["issuer"] for r in read_tsv("instrument_types.tsv")} - {""} <= codes
     kinds = {k.value for k in RelationKind}
     assert {r["relation"] for r in read_tsv("triggers.tsv")} <= kinds
     assert {r["voice"] for r in read_tsv("triggers.tsv")} <= {
