@@ -451,16 +451,21 @@ def validate(
     fmt: Annotated[
         str, typer.Option("--format", help="Output: text (one line per result) or json.")
     ] = "text",
+    engine: Annotated[
+        str, typer.Option(help="fast (SPARQL on pyoxigraph) or pyshacl (the reference engine).")
+    ] = "fast",
 ) -> None:
     """Check a graph against the legalkg SHACL shapes; exit 1 when it has violations."""
     import json
 
-    from kg.validation import load_graph_file
+    from kg.validation import ENGINES, load_graph_file
     from kg.validation import validate as run_validate
 
     if fmt not in ("text", "json"):
         raise fail(f"unknown --format {fmt!r}; use text or json")
-    report = run_validate(load_graph_file(graph))
+    if engine not in ENGINES:
+        raise fail(f"unknown --engine {engine!r}; use {' or '.join(ENGINES)}")
+    report = run_validate(load_graph_file(graph), engine=engine)
     if fmt == "json":
         payload = {"conforms": report.conforms, "counts": report.counts, "results": report.to_json()}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

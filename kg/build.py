@@ -242,15 +242,15 @@ def _process(path: Path, nlp: Language, timestamp: str | None, validate: bool) -
     counts = count_choices(result)
     _count([result], part)
     clock.lap("graph")
+    data = ntriples(graph).encode("utf-8")
+    clock.lap("serialize")
     results = []
     if validate:
         from .validation import validate as shacl
 
-        report = shacl(graph + _chosen_graph(deferred, counts))  # type: ignore[arg-type]
+        report = shacl(data + ntriples(_chosen_graph(deferred, counts)).encode("utf-8"))
         results = [(r.severity, r.text_line()) for r in report.results]
         clock.lap("validate")
-    data = ntriples(graph).encode("utf-8")
-    clock.lap("serialize")
     return _Done(doc.doc_id, data, deferred, counts, part, results)
 
 

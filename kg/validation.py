@@ -4,12 +4,13 @@
 The data is merged into one graph (named graphs included) together with the ontology's class
 hierarchy, so that ``sh:class`` sees ``rdfs:subClassOf`` (an ``lkg:Establishment`` is an
 ``org:ChangeEvent``).  Only the hierarchy is mixed in: the concept schemes are tested with the
-ontology (tests/test_ontology.py) and re-checking them on every call would double the cost of
-validating one small document.  pySHACL runs with ``inference="none"``: the graph already
-states every type it uses, RDFS inference would also type nodes from property domains (hiding
-a missing ``a lkg:Mention``) and costs several times more on large graphs.  A 14,500-triple
-build of the sample corpus validates in about 2.3 s.
-"""
+ontology (tests/test_ontology.py).  No RDFS inference: the graph states every type it uses, and
+inference would also type nodes from property domains (hiding a missing ``a lkg:Mention``).
+
+Two engines give the same report (tests/test_validation_fast.py): ``fast`` (the default) runs
+the shapes compiled to SPARQL (:mod:`kg.shacl_sparql`) on an in-memory pyoxigraph store, about
+0.1 CPU-s for one sample document; ``pyshacl`` is the reference, about 0.7 CPU-s.  Graphs the
+store cannot hold exactly (see :func:`_faithful`) go to pySHACL whatever the engine."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from rdflib.term import Variable
 
 from .errors import InputError, ResourceError
 from .resources import ontology_dir, shapes_dir
+from .shacl_sparql import Check, Hit, compile_shapes, run_checks, to_rdflib
 from .vocab import LKG, SHAPES
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -211,8 +213,42 @@ def _class_hierarchy() -> tuple[tuple[Any, Any, Any], ...]:
 # --- validation ------------------------------------------------------------------------------
 
 
-def validate(data: Graph | Dataset) -> Report:
-    """Validate ``data`` (all its named graphs together) against the legalkg shapes."""
+ENGINES = ("fast", "pyshacl")
+GraphInput = Graph | Dataset | bytes | ox.Store
+
+
+def validate(data: GraphInput, engine: str = "fast") -> Report:
+    """Validate ``data`` (all its named graphs together) against the legalkg shapes.
+
+    ``data`` is an rdflib graph or dataset, N-Triples bytes, or a pyoxigraph store.  The
+    ``fast`` engine runs the shapes as SPARQL on pyoxigraph (:mod:`kg.shacl_sparql`);
+    ``pyshacl`` runs the reference engine.  Both give the same report.  A graph holding a term
+    Oxigraph rejects (an IRI with a space, a malformed language tag) goes to pySHACL.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if engine == "fast":
+        store = _as_store(data)
+        if store is not None:
+            return _validate_fast(store)
+    return _validate_pyshacl(_as_rdflib(data))
+
+
+def _validate_fast(store: ox.Store) -> Report:
+    """Run the compiled shapes on ``store`` (data plus class hierarchy) and build the report."""
+    store.extend(_hierarchy_quads())
+    hits = run_checks(_checks(), store)
+    place = _StorePlaces(store)
+    seen: dict[tuple[str, ...], ValidationResult] = {}
+    for hit in hits:
+        result = _hit_result(hit, store, place)
+        seen.setdefault(_identity(result), result)
+    results = tuple(sorted(seen.values(), key=_sort_key))
+    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
+
+
+def _validate_pyshacl(data: Graph | Dataset) -> Report:
+    """Validate with pySHACL, the reference engine (slow: seconds per document)."""
     union = _union(data)
     shapes = shapes_graph()
     try:
@@ -241,6 +277,295 @@ def validate(data: Graph | Dataset) -> Report:
         seen.setdefault(_identity(result), result)
     results = tuple(sorted(seen.values(), key=_sort_key))
     return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
+
+
+# --- the fast engine: input, results ---------------------------------------------------------
+
+
+@cache
+def _checks() -> tuple[Check, ...]:
+    """The shapes compiled to SPARQL (once per process)."""
+    return compile_shapes(shapes_graph())
+
+
+@cache
+def _hierarchy_quads() -> tuple[ox.Quad, ...]:
+    return tuple(ox.Quad(*(ox.NamedNode(str(t)) for t in triple)) for triple in _class_hierarchy())
+
+
+def _as_store(data: GraphInput) -> ox.Store | None:
+    """A fresh in-memory store with every triple of ``data`` in its default graph.
+
+    None when an rdflib term has no Oxigraph equivalent (pySHACL then validates the graph).
+    """
+    store = ox.Store()
+    if isinstance(data, bytes | bytearray):
+        if not _faithful_ntriples(bytes(data)):
+            return None
+        try:
+            store.load(bytes(data), format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError:  # rdflib may still read it (an IRI with a space): pySHACL decides
+            return None
+        return store
+    if isinstance(data, ox.Store):
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
+        return store
+    memo: dict[Any, Any] = {}
+    quads = []
+    try:
+        for s, p, o, *_ in _triples(data):
+            quads.append(ox.Quad(_ox(s, memo), _ox(p, memo), _ox(o, memo)))
+    except ValueError:
+        return None
+    store.extend(quads)
+    return store
+
+
+def _as_rdflib(data: GraphInput) -> Graph | Dataset:
+    if isinstance(data, bytes | bytearray):
+        try:
+            return Graph().parse(data=bytes(data).decode("utf-8"), format="nt")
+        except _PARSE_ERRORS as exc:
+            raise InputError(f"cannot validate: the N-Triples do not parse: {exc}") from None
+    if isinstance(data, ox.Store):
+        raw = data.dump(format=ox.RdfFormat.N_QUADS)
+        dataset = Dataset()
+        dataset.parse(data=raw.decode("utf-8") if raw else "", format="nquads")
+        return dataset
+    return data
+
+
+def _triples(data: Graph | Dataset) -> Iterator[Any]:
+    if isinstance(data, Dataset) or hasattr(data, "quads"):
+        yield from data.quads((None, None, None, None))  # type: ignore[union-attr]
+    else:
+        yield from data
+
+
+def _ox(term: Any, memo: dict[Any, Any]) -> Any:
+    """Convert an rdflib term (ValueError when Oxigraph rejects it or would change it)."""
+    found = memo.get(term)
+    if found is None:
+        if isinstance(term, URIRef):
+            found = ox.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            found = ox.BlankNode()
+        elif isinstance(term, Literal):
+            if getattr(term, "ill_typed", False):  # rdflib rewrote its lexical form
+                raise ValueError(f"ill-typed literal {term!r}")
+            if term.language:
+                if term.language != term.language.lower():
+                    raise ValueError(f"Oxigraph lower-cases the language tag of {term!r}")
+                found = ox.Literal(str(term), language=term.language)
+            elif term.datatype:
+                if not _faithful(str(term), str(term.datatype)):
+                    raise ValueError(f"Oxigraph would rewrite {term!r}")
+                found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            else:
+                found = ox.Literal(str(term))
+        else:
+            raise ValueError(f"cannot convert {term!r}")
+        memo[term] = found
+    return found
+
+
+_XSD = str(XSD)
+# Oxigraph stores valid literals of these datatypes by value: "1.0"^^xsd:decimal comes back as
+# "1", "2"^^xsd:long as "2"^^xsd:integer, "+7"^^xsd:integer as "7" (invalid ones verbatim).
+# Lexical forms matching _CANONICAL come back unchanged; any other form of these types sends
+# the graph to pySHACL, which sees the form rdflib parsed.
+_BY_VALUE = frozenset(
+    {
+        "boolean", "float", "double", "decimal", "integer", "nonPositiveInteger",
+        "negativeInteger", "long", "int", "short", "byte", "nonNegativeInteger", "unsignedLong",
+        "unsignedInt", "unsignedShort", "unsignedByte", "positiveInteger", "dateTime",
+        "dateTimeStamp", "time", "date", "gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth",
+        "duration", "yearMonthDuration", "dayTimeDuration",
+    }
+)
+_TZ = r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+_CANONICAL = {  # the canonical form, or a form neither Oxigraph nor rdflib reads ("2011-13")
+    "integer": r"-?(?:0|[1-9][0-9]*)",  # and forms Python's int() rejects: see _faithful_int
+    "boolean": r"true|false",  # rdflib rewrites any other form ("yes" -> "false")
+    "date": rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|(?!-?[0-9]{{4,}}-[0-9]{{2}}-[0-9]{{2}}{_TZ}$).*",
+    "gYearMonth": rf"[0-9]{{4}}-[0-9]{{2}}|(?!-?[0-9]{{4,}}-[0-9]{{2}}{_TZ}$).*",
+    "gYear": rf"[0-9]{{4}}|(?!-?[0-9]{{4,}}{_TZ}$).*",
+    "dateTime": (
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?"
+        rf"|(?!-?[0-9]{{4,}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(\.[0-9]+)?{_TZ}$).*"
+    ),
+}
+_CANONICAL_RE = {k: re.compile(v, re.DOTALL) for k, v in _CANONICAL.items()}
+_CANONICAL_BYTES = {k.encode(): re.compile(v.encode(), re.DOTALL) for k, v in _CANONICAL.items()}
+_BY_VALUE_BYTES = frozenset(name.encode() for name in _BY_VALUE)
+_NT_XSD_TYPED = re.compile(rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#([a-zA-Z]+)>')
+_NT_UPPER_LANG = re.compile(rb'"@[a-zA-Z0-9-]*[A-Z]')
+
+
+def _faithful(lexical: str, datatype: str) -> bool:
+    """Whether Oxigraph keeps the literal as written (see ``_BY_VALUE``)."""
+    if not datatype.startswith(_XSD) or datatype[len(_XSD) :] not in _BY_VALUE:
+        return True
+    name = datatype[len(_XSD) :]
+    pattern = _CANONICAL_RE.get(name)
+    if pattern is not None and pattern.fullmatch(lexical) is not None:
+        return True
+    return name == "integer" and _unreadable_int(lexical)
+
+
+def _unreadable_int(lexical: str) -> bool:
+    """Whether rdflib keeps this xsd:integer form as written (int() fails: "abc", not "٣")."""
+    try:
+        int(lexical)
+    except ValueError:
+        return True
+    return False
+
+
+def _faithful_ntriples(raw: bytes) -> bool:
+    """Whether Oxigraph keeps every literal of these N-Triples as written (no language tag
+    in upper case, every literal of a by-value datatype in the form it would store)."""
+    if _NT_UPPER_LANG.search(raw):
+        return False
+    rfind = raw.rfind
+    for m in _NT_XSD_TYPED.finditer(raw):
+        name = m.group(1)
+        if name not in _BY_VALUE_BYTES:
+            continue
+        end = m.start()  # a lexical form with an escaped quote is no number: kept verbatim
+        start = rfind(b'"', 0, end) + 1
+        pattern = _CANONICAL_BYTES.get(name)
+        if pattern is not None and pattern.fullmatch(raw, start, end) is not None:
+            continue
+        if name == b"integer" and _unreadable_int(raw[start:end].decode("utf-8", "replace")):
+            continue
+        return False
+    return True
+
+
+def _hit_result(hit: Hit, store: ox.Store, place: _StorePlaces) -> ValidationResult:
+    check = hit.check
+    if hit.path is not None:
+        path = compact(URIRef(hit.path.value)) if isinstance(hit.path, ox.NamedNode) else "(path)"
+    else:
+        path = _check_path(check)
+    focus = to_rdflib(hit.focus)
+    doc, para = place.where(hit.focus)
+    return ValidationResult(
+        severity=_local(check.severity) if isinstance(check.severity, URIRef) else "Violation",
+        focus=_node_text(focus),
+        focus_label=place.label(hit.focus),
+        path=path,
+        message=check.messages[0],
+        source_shape=compact(check.shape) if isinstance(check.shape, URIRef) else "",
+        value=_term_text(to_rdflib(hit.value)) if hit.value is not None else "",
+        doc=doc,
+        para=para,
+    )
+
+
+@cache
+def _check_path(check: Check) -> str:
+    return _path_text(check.path, (shapes_graph(),)) if check.path is not None else ""
+
+
+_OX_TYPE = ox.NamedNode(str(RDF.type))
+_OX_LABELS = (ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.prefLabel)))
+_OX = {name: ox.NamedNode(str(LKG[name])) for name in (
+    "Document", "Paragraph", "Mention", "inParagraph", "denotes", "evidence", "document",
+    "paragraphNumber", "paragraphIndex", "startOffset",
+)}
+_OX_IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
+
+
+class _StorePlaces:
+    """Labels and (document, paragraph) of focus nodes, read from the store as
+    :func:`_label` and :func:`_provenance_index` read them from an rdflib graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.places: dict[Any, tuple[str, str]] = {}
+        self.paras: dict[Any, tuple[str, str, int]] = {}
+
+    def value(self, s: Any, p: Any) -> Any:
+        if isinstance(s, ox.Literal):
+            return None
+        for q in self.store.quads_for_pattern(s, p, None):
+            return q.object
+        return None
+
+    def has_type(self, node: Any, cls: str) -> bool:
+        if isinstance(node, ox.Literal):
+            return False
+        return any(True for _ in self.store.quads_for_pattern(node, _OX_TYPE, _OX[cls]))
+
+    def label(self, node: Any) -> str:
+        if isinstance(node, ox.Literal):
+            return _term_text(to_rdflib(node))
+        labels = [
+            q.object
+            for p in _OX_LABELS
+            for q in self.store.quads_for_pattern(node, p, None)
+            if isinstance(q.object, ox.Literal)
+        ]
+        for lang in ("ar", "en"):
+            found = sorted(o.value for o in labels if (o.language or "").lower().startswith(lang))
+            if found:
+                return found[0]
+        return _node_text(to_rdflib(node))
+
+    def doc_id(self, doc: Any) -> str:
+        ident = self.value(doc, _OX_IDENTIFIER)
+        if ident is not None:
+            return str(to_rdflib(ident))
+        return str(to_rdflib(doc)).rsplit("/", 1)[-1]
+
+    def para(self, para: Any) -> tuple[str, str, int]:
+        if para not in self.paras:
+            doc = self.value(para, _OX["document"])
+            number = self.value(para, _OX["paragraphNumber"])
+            self.paras[para] = (
+                self.doc_id(doc) if doc is not None else "",
+                str(to_rdflib(number)) if number is not None else "",
+                _int(self._lexical(self.value(para, _OX["paragraphIndex"]))),
+            )
+        return self.paras[para]
+
+    @staticmethod
+    def _lexical(term: Any) -> Any:
+        return None if term is None else str(to_rdflib(term))
+
+    def where(self, node: Any) -> tuple[str, str]:
+        if node in self.places:
+            return self.places[node]
+        best: tuple[tuple[Any, ...], tuple[str, str]] | None = None
+
+        def offer(key: tuple[Any, ...], where: tuple[str, str]) -> None:
+            nonlocal best
+            if best is None or key < best[0]:
+                best = (key, where)
+
+        if self.has_type(node, "Document"):
+            doc_id = self.doc_id(node)
+            offer((doc_id,), (doc_id, ""))
+        if self.has_type(node, "Paragraph"):
+            doc_id, number, index = self.para(node)
+            offer((doc_id, index), (doc_id, number))
+        mentions = [node] if not isinstance(node, ox.Literal) else []
+        mentions += [q.subject for q in self.store.quads_for_pattern(None, _OX["denotes"], node)]
+        if not isinstance(node, ox.Literal):
+            mentions += [q.object for q in self.store.quads_for_pattern(node, _OX["evidence"], None)]
+        for mention in mentions:
+            if isinstance(mention, ox.Literal) or not self.has_type(mention, "Mention"):
+                continue
+            para = self.value(mention, _OX["inParagraph"])
+            if para is None:
+                continue
+            doc_id, number, index = self.para(para)
+            start = _int(self._lexical(self.value(mention, _OX["startOffset"])))
+            offer((doc_id, index, start), (doc_id, number))
+        self.places[node] = best[1] if best is not None else ("", "")
+        return self.places[node]
 
 
 class _OxigraphSparqlGraph(Graph):
