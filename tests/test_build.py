@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from kg.build import build
-from kg.resources import corpus_dir
 from kg.queries import run_query
+from kg.resources import corpus_dir
 from kg.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -32,7 +32,7 @@ def test_golden_graph(name: str, tmp_path: Path) -> None:
     if os.environ.get("LEGALKG_UPDATE_GOLDEN"):
         expected_path.write_bytes(summary.graph_path.read_bytes())
     expected = Graph().parse(expected_path)
-    both, only_expected, only_got = graph_diff(to_isomorphic(expected), to_isomorphic(got))
+    _both, only_expected, only_got = graph_diff(to_isomorphic(expected), to_isomorphic(got))
     missing = sorted(only_expected.serialize(format="nt").splitlines())
     extra = sorted(only_got.serialize(format="nt").splitlines())
     assert not missing and not extra, "missing:\n" + "\n".join(missing) + "\nextra:\n" + "\n".join(extra)
