@@ -426,7 +426,8 @@ _UNDATED_TYPES = frozenset(
      "strategy", "action_plan", "concept", "regulation"}
 )
 _BASIS_TYPES = frozenset(
-    {"decree", "order", "decision", "law", "constitutional_law", "constitution", "other"}
+    {"decree", "order", "decision", "law", "constitutional_law", "constitution", "other",
+     "regulation"}
 )
 
 

@@ -401,6 +401,14 @@ def _drop_nested(found: list[Found]) -> list[Found]:
 # --- instruments ---------------------------------------------------------------------------
 
 
+def _body_issuer(f: str, pos: int, by_start: dict[int, Found]) -> Found | None:
+    """A body or post named right at ``pos`` (after a space and an optional «ل»)."""
+    at = pos + 1 if f.startswith(" ", pos) else pos
+    if match_issuer(f, at) or match_issuer(f, at + 1):
+        return None  # a known issuer («مجلس الوزراء») is read by the issuer attributes
+    return by_start.get(at) or (by_start.get(at + 1) if f.startswith("ل", at) else None)
+
+
 def _date_at(dates: list[DateMatch], pos: int) -> DateMatch | None:
     """The date expression that starts at ``pos`` (or contains it: «لعام 2002» starts earlier)."""
     for d in dates:
@@ -451,6 +459,14 @@ def find_instruments(
             progressed = False
             before = pos
             window = f[pos:sentence_end]
+            body = _body_issuer(f, pos, by_start) if row["needs"] == "attr" else None
+            if body is not None and "issuer" not in info:
+                # «قرار وزير الداخلية رقم (21)», «قرار لوزير العدل»: a body or post as issuer
+                info["issuer"], info["issuer_label"] = "institution", body.label
+                info["issuer_span"] = (body.start, body.end)
+                pos = body.end
+                progressed = True
+                continue
             for name in _ATTRIBUTES:
                 a = attrs[name].match(window)
                 if not a:
