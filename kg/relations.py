@@ -292,7 +292,7 @@ def _bare_body(
         m = regex.match(f, a)
         if m is None or m.group("art") or m.group("ll") or m.group("pre") or m.end() > s_end:
             continue
-        head = m.group("head")
+        head = " ".join(m.group("head").split())  # a line break may sit inside a head
         if rows[head].get("kind") == "post":
             continue
         end = max(m.end(), run_on(f, m.end(), s_end, after_indefinite=True))

@@ -332,7 +332,7 @@ def find_institutions(t: str, f: str) -> list[Found]:
     regex, rows = institution_heads()
     found: list[Found] = []
     for m in regex.finditer(f):
-        head = m.group("head")
+        head = " ".join(m.group("head").split())  # a line break may sit inside a head
         row = rows[head]
         start = m.start("head") if not m.group("art") else m.start("art")
         if m.group("ll"):
@@ -426,7 +426,7 @@ def find_instruments(
     by_start = {i.start: i for i in institutions}
     found: list[Found] = []
     for m in regex.finditer(f):
-        head = m.group("head")
+        head = " ".join(m.group("head").split())  # a line break may sit inside a head
         row = rows[head]
         if head in _contracted() and head not in table("instrument_types.tsv") and not m.group(
             "pre"

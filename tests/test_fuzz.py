@@ -255,6 +255,10 @@ def test_target_never_raises_and_offsets_map_back(target: str) -> None:
         pytest.param("العاملين الذين ت قل أ عم ا رهم ن ت قل أ عم ا رهم عن 16 عاماً، وبا لنسبة "
                      "إلى الذين ت تراوح أ عم ا رهم بين عم ا رهم بين 16 و18",
                      id="overlapping-split-word-clusters"),
+        # found by tools/fuzz_long.py (seed 182929): a line break inside a two-word head
+        # («البرنامج\n الحكومي») matched the head regex but not the lexicon key
+        pytest.param("وأقر البرنامج\n الحكومي للتنمية في عام 2010، وأنشئت لجنة\n الدولة.",
+                     id="line-break-inside-a-head"),
     ],
 )
 def test_hand_picked_hostile_text(text: str) -> None:
@@ -262,6 +266,12 @@ def test_hand_picked_hostile_text(text: str) -> None:
     check_paragraphs(text)
     check_dates(text)
     check_extraction(text)
+
+
+def test_long_run_failures_stay_fixed() -> None:
+    """Inputs the long run (tools/fuzz_long.py) failed on, by seed."""
+    for seed in (182929,):
+        check_extraction(seeded_input(seed))
 
 
 def test_mutations_reach_the_rules() -> None:
