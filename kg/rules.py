@@ -257,6 +257,8 @@ def run_on(
             skip_next = False
             continue
         if any(core.lstrip("لب") == s or core == s for s in g.get("state", ())):
+            if w in g.get("state", ()) and not closed and i + 1 < len(words):
+                last = words[i + 1][1]  # «مجلس وزراء جمهورية أذربيجان»: the state closes the chain
             break
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
@@ -302,8 +304,9 @@ def _construct(words: list[tuple[int, int, str]], i: int, chains: bool = False) 
     if w in _function_words("function") or w.startswith("ي") or len(w) < 3 or _verb_like(w):
         return False
     ahead = [x[2] for x in words[i + 1 : i + 4]]
-    if ahead and (_definite(ahead[0]) or ahead[0] in _grammar().get("relational", ())):
-        return True
+    if ahead and (_definite(ahead[0]) or ahead[0] in _grammar().get("relational", ())
+                  or ahead[0] in _grammar().get("state", ()) and len(ahead) > 1):
+        return True  # «حقوق الإنسان», «وزراء جمهورية لبنان»
     if not (chains or w.startswith(("ل", "و"))):
         # «مصلحة حماية حقوق الإنسان»: two indefinite nouns, then a definite one
         return (
@@ -337,7 +340,12 @@ def find_institutions(t: str, f: str) -> list[Found]:
         start = m.start("head") if not m.group("art") else m.start("art")
         if m.group("ll"):
             start = m.start("head") - 1  # «للجنة» -> label «اللجنة»
-        end = run_on(f, m.end(), len(f), after_indefinite=not (m.group("art") or m.group("ll")))
+        if head in _grammar().get("state_body", ()):
+            if m.group("art") or m.group("ll"):
+                continue  # «الحكومة الإلكترونية» is e-government, «الحكومة» a short reference
+            end = _state_name_end(f, m.end())  # «حكومة أذربيجان», «حكومة جمهورية أذربيجان»
+        else:
+            end = run_on(f, m.end(), len(f), after_indefinite=not (m.group("art") or m.group("ll")))
         if end <= m.end() and " " not in head:
             continue  # a bare head word («الوزارة») is a short reference, not a name
         if head in _ambiguous_heads():
@@ -362,6 +370,19 @@ def find_institutions(t: str, f: str) -> list[Found]:
             Found(kind, start, end, label=" ".join(label.split()), type=row["kind"], head=head)
         )
     return _drop_aliases(f, _drop_nested(found))
+
+
+def _state_name_end(f: str, pos: int) -> int:
+    """End of a one-word state name right after ``pos`` (not a function word, not definite)."""
+    words = _words(f, pos, min(len(f), pos + 40))
+    if not words or words[0][0] > pos + 1:
+        return pos
+    w = words[0][2]
+    if w in _function_words("function") or _definite(w) or w.startswith("ي") or len(w) < 3:
+        return pos
+    if w in _grammar().get("state", ()) and len(words) > 1:
+        return words[1][1]  # «جمهورية أذربيجان»
+    return words[0][1]
 
 
 def _drop_aliases(f: str, found: list[Found]) -> list[Found]:

@@ -43,7 +43,7 @@ def test_codes_are_known() -> None:
     assert {r["planned"] for r in read_tsv("triggers.tsv")} <= {"0", "1"}
     assert {r["role"] for r in read_tsv("amendments.tsv")} <= {"head", "verb", "relative"}
     assert {r["role"] for r in read_tsv("name_grammar.tsv")} <= {
-        "continue", "stop", "state", "relational", "generic_before", "generic_after",
+        "continue", "stop", "state", "relational", "generic_before", "generic_after", "state_body",
     }
 
 
