@@ -24,6 +24,9 @@ MIN_YEAR, MAX_YEAR = 1000, 2100
 _PATTERN_ORDER = (
     "numeric_ymd", "numeric_dmy", "day_month_year", "month_year", "year_hijri", "year_word",
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_YEAR_GROUP = re.compile(r"\(\?P<year>([^()]*)\)")
+_DIGIT_ATOM = re.compile(r"(?:\\d|\[(?:\d-\d|\d)+\]|\d)(?:\{(\d+)\})?")  # one digit (n times)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,29 @@ def _regexes() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (name, compile_pattern(found[name], "date_patterns.tsv", MONTH=month))
         for name in _PATTERN_ORDER
     )
+
+
+@cache
+def _years_need_four_digits() -> bool:
+    """Tell whether the year of every date pattern is four digits or more («\\d{4}», «1[34]\\d\\d»).
+
+    Then a text without four digits in a row has no date, and :func:`find_dates` can say so
+    without running the patterns (most paragraphs have no year).
+    """
+    found = patterns("date_patterns.tsv")
+    for name in _PATTERN_ORDER:
+        group = _YEAR_GROUP.search(found[name])
+        if group is None:
+            return False
+        digits, pos = 0, 0
+        for atom in _DIGIT_ATOM.finditer(group[1]):
+            if atom.start() != pos:
+                return False
+            digits += int(atom[1] or 1)
+            pos = atom.end()
+        if pos != len(group[1]) or digits < 4:
+            return False
+    return True
 
 
 def month_number(expr: str) -> tuple[int, str] | None:
@@ -95,6 +121,8 @@ def _from_hijri(year: int, month: int | None, day: int | None) -> tuple[Date | N
 
 def find_dates(text: str) -> list[DateMatch]:
     """Find every date expression in normalised ``text``, longest and earliest first, no overlaps."""
+    if not _FOUR_DIGITS.search(text) and _years_need_four_digits():
+        return []
     folded = fold(text)
     taken: list[tuple[int, int]] = []
     found: list[DateMatch] = []

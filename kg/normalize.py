@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
-from itertools import product
+from functools import cache, cached_property
+from itertools import accumulate, compress, islice, product
+from operator import add, eq, not_
 
 from .records import Normalized
 from .resources import read_tsv
@@ -44,8 +46,12 @@ _FOLD_PAIRS = tuple((chr(a), chr(b)) for a, b in _FOLD.items())
 _RUNS = re.compile(" {2,}")
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:\d+\]\**")
 _FOOTNOTE_BODY = re.compile(r"\[(\d+):[ \t*]*([^\[\]]*)\]")
-_WORD_RUN = re.compile(f"[{_LETTER}]+(?: [{_LETTER}]+)*")
 _TOKEN = re.compile(f"[{_LETTER}]+")
+_TOKEN_SPLIT = re.compile(f"([{_LETTER}]+)")
+_FOLD_OUTSIDE = "".join(a for a, _b in _FOLD_PAIRS if not _TOKEN.fullmatch(a))  # ٱ ی ک
+# a year split in two after a month name (see _year_pattern, the reference form of this test)
+_YEAR_DIGITS = re.compile(r"(?P<a>\d{1,3}) (?P<b>\d{1,3})(?![\d.,]| \d)")
+_LETTER_MIN, _LETTER_MAX = "\u0621", "\u064a"  # the range of _LETTER
 _GROUPED = re.compile(r"\d{3}(?:\.\d+)?(?: \d{3})*(?: \d{1,3})?|\d{1,3}(?:\.\d+)?")
 
 
@@ -56,17 +62,25 @@ def normalize(text: str) -> Normalized:
     'الصادر في 10 كانون الثاني'
     """
     state = _State(text, list(range(len(text) + 1)))
-    clean: dict[int, str] = {}  # repair -> the text it last found nothing to repair in
+    clean: dict[int, str] = {}  # step -> the text it last found nothing to repair in
+    steps = _steps()
+    settled: set[int] = set()  # character steps run since the last edit that could feed them
     while True:
         before = state.text
-        for i, repair in enumerate(REPAIRS):
-            if clean.get(i) is state.text:
+        for i, step in enumerate(steps):
+            if clean.get(i) is state.text or i in settled:
                 continue  # repairs are pure: same text, no edits again (saves whole passes)
-            edits = repair(state.text)
+            edits = step(state.text)
             if edits:
+                old = state.text
                 state = state.apply(edits)
+                _carry(old, state.text, edits)
+                new = {c for _start, _end, r in edits for c in r}
+                settled = {j for j in settled if not new & steps[j].chars}  # type: ignore[attr-defined]
             else:
                 clean[i] = state.text
+            if isinstance(step, _CharacterStep):
+                settled.add(i)  # none of its characters is left, and deletions make none
         if state.text == before:
             return Normalized(state.text, text, tuple(state.offsets))
 
@@ -155,19 +169,40 @@ def join_split_words(text: str) -> list[Edit]:
     («2001 م») or before a non-word («ل "معايير"») is joined only into a known word.
     """
     rules = _split_rules()
+    tk = _tokens(text)
+    starts, ends, seps, n = tk.starts, tk.ends, tk.seps, len(tk.folded)
+    # only a token listed in split_words.tsv can be weak: find those, then look at their runs
+    pieces = [
+        k
+        for k in compress(range(n), map(rules.folded_pieces.__contains__, tk.folded))
+        if text[starts[k] : ends[k]] in rules.pieces
+    ]
+    if not pieces:
+        return []
     evidence: _Evidence | None = None
     edits: list[Edit] = []
-    for run in _WORD_RUN.finditer(text):
-        tokens = [(m.start() + run.start(), m.end() + run.start()) for m in _TOKEN.finditer(run[0])]
-        weak = [_weakness(text, i, tokens, rules) for i in range(len(tokens))]
+    hi = 0
+    for k in pieces:
+        if k < hi:
+            continue  # in the run just done
+        lo, hi = k, k + 1  # the run of k: tokens separated by single spaces
+        while lo > 0 and seps[lo] == " ":
+            lo -= 1
+        while hi < n and seps[hi] == " ":
+            hi += 1
+        tokens = list(zip(starts[lo:hi], ends[lo:hi], strict=True))
+        weak = [0] * (hi - lo)
+        for j in range(k - lo, hi - lo):
+            if text[tokens[j][0] : tokens[j][1]] in rules.pieces:
+                weak[j] = _weakness(text, j, tokens, rules)
         if not any(weak):
             continue
         if evidence is None:
-            evidence = _Evidence.of(text)
-        for lo, hi in _clusters(weak):
-            words = [text[a:b] for a, b in tokens[lo:hi]]
-            joins = _best_joins(words, weak[lo:hi], evidence, rules)
-            edits.extend((tokens[lo + i][1], tokens[lo + i + 1][0], "") for i in joins)
+            evidence = _evidence(text)
+        for a, b in _clusters(weak):
+            words = [text[x:y] for x, y in tokens[a:b]]
+            joins = _best_joins(words, weak[a:b], evidence, rules)
+            edits.extend((tokens[a + i][1], tokens[a + i + 1][0], "") for i in joins)
     # clusters capped at 9 tokens may share a token, and both may delete the same space
     return sorted(set(edits))
 
@@ -181,34 +216,33 @@ def join_split_pairs(text: str) -> list[Edit]:
     pieces to be unknown: «في ظل» stays although «يظل» occurs.
     """
     rules = _split_rules()
-    evidence: _Evidence | None = None
-    folded = ""
+    tk = _tokens(text)
+    n = len(tk.folded)
+    if n < 2:
+        return []
+    evidence = _evidence(text)
+    folded, seps, words = tk.folded, tk.seps, evidence.words
+    # _pair_joins holds only for a pair that makes a word of the text, or whose two pieces are
+    # both seen nowhere else (once in the text, or twice when the pair is one piece twice)
+    seconds = islice(folded, 1, None)
+    pairs = set(compress(range(n - 1), map(words.__contains__, map(add, folded, seconds))))
+    rare = set(compress(range(n), map(not_, map(evidence.repeated.__contains__, folded))))
+    pairs.update(k for k in rare if k + 1 in rare)
+    twins = compress(range(n - 1), map(eq, folded, islice(folded, 1, None)))
+    pairs.update(k for k in twins if words[folded[k]] <= 2)
     edits: list[Edit] = []
-    for run in _WORD_RUN.finditer(text):
-        if " " not in run[0]:
+    after = 0  # a token joined to its left neighbour is not joined again to its right one
+    for i in sorted(pairs):
+        if i < after or seps[i + 1] != " ":
             continue
-        if evidence is None:
-            evidence, folded = _Evidence.of(text), fold(text)
-        tokens = [(m.start() + run.start(), m.end() + run.start()) for m in _TOKEN.finditer(run[0])]
-        i = 0
-        while i < len(tokens) - 1:
-            if _pair_joins(folded, tokens[i], tokens[i + 1], evidence, rules):
-                edits.append((tokens[i][1], tokens[i + 1][0], ""))
-                i += 2
-            else:
-                i += 1
+        if _pair_joins(folded[i], folded[i + 1], evidence, rules):
+            edits.append((tk.ends[i], tk.starts[i + 1], ""))
+            after = i + 2
     return edits
 
 
-def _pair_joins(
-    folded: str,
-    first: tuple[int, int],
-    second: tuple[int, int],
-    evidence: _Evidence,
-    rules: _SplitRules,
-) -> bool:
-    """Tell whether two adjacent tokens (spans of the folded text) are halves of one word."""
-    left, right = folded[first[0] : first[1]], folded[second[0] : second[1]]
+def _pair_joins(left: str, right: str, evidence: _Evidence, rules: _SplitRules) -> bool:
+    """Tell whether two adjacent tokens (folded) are halves of one word."""
     if min(len(left), len(right)) < 2 or len(left) + len(right) < 4:
         return False
     words = evidence.words
@@ -219,7 +253,9 @@ def _pair_joins(
     if words[joined] > 0:
         return True  # a word seen as such may absorb a real word: «قرا رات»
     # one seen only with another prefix may not: «في ظل» is not «فيظل» although «يظل» occurs
-    return not any(alone) and _familiarity(joined, evidence, Counter(), rules) <= 0.5
+    # _familiarity(joined, …, here=Counter()) <= 0.5: seen, or seen without a prefix (the
+    # scores of word beginnings and endings never go below 1.1)
+    return not any(alone) and _known_with_prefix(joined, evidence, _NOWHERE, rules)
 
 
 def join_split_dates(text: str) -> list[Edit]:
@@ -234,8 +270,19 @@ def join_split_dates(text: str) -> list[Edit]:
     for m in _day_pattern().finditer(folded):
         if 10 <= int(m["a"] + m["b"]) <= 31:
             edits.append((m.end("a"), m.start("b"), ""))
-    for m in _year_pattern().finditer(folded):
-        if len(m["a"]) + len(m["b"]) == 4 and 1800 <= int(m["a"] + m["b"]) <= 2099:
+    # «MONTH(/WORD)? a b»: find the digit pairs first (rare), then look back for the month
+    months = _month_forms()
+    for m in _YEAR_DIGITS.finditer(folded):
+        if len(m["a"]) + len(m["b"]) != 4 or not 1800 <= int(m["a"] + m["b"]) <= 2099:
+            continue
+        end = m.start() - 1  # the month (or «/WORD» after it) ends before the space
+        if end < 0 or folded[end] != " ":
+            continue
+        w = end
+        while w > 0 and _LETTER_MIN <= folded[w - 1] <= _LETTER_MAX:
+            w -= 1
+        ends = (end, w - 1) if w < end and folded[w - 1 : w] == "/" else (end,)
+        if any(folded.endswith(month, 0, e) for e in ends for month in months):
             edits.append((m.end("a"), m.start("b"), ""))
     return sorted(edits)
 
@@ -255,6 +302,78 @@ REPAIRS: tuple[Callable[[str], list[Edit]], ...] = (
 
 
 # --- machinery ------------------------------------------------------------------------------
+
+
+# the repairs that replace or delete single characters, whatever surrounds them
+_CHARACTER_REPAIRS: dict[Callable[[str], list[Edit]], re.Pattern[str] | dict[int, int | str]] = {
+    drop_invisible: _INVISIBLE,
+    remove_tatweel: _TATWEEL,
+    strip_diacritics: _DIACRITICS,
+    plain_spaces: _SPACES,
+    ascii_digits: _DIGITS,
+}
+
+
+class _CharacterStep:
+    """Consecutive character repairs done in one scan: what they do, one after another.
+
+    Each character is deleted or replaced by at most one of them (checked), and no replacement
+    is a character any of them changes, so one scan gives the text and offsets of the sequence.
+    """
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.chars = frozenset(table)
+        self.pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(table)) + "]+")
+
+    def __call__(self, text: str) -> list[Edit]:
+        table = self.table
+        edits: list[Edit] = []
+        for m in self.pattern.finditer(text):
+            run, start = m[0], m.start()
+            if len(run) == 1:
+                edits.append((start, start + 1, table[run]))
+            else:
+                edits.extend((start + k, start + k + 1, table[c]) for k, c in enumerate(run))
+        return edits
+
+
+def _character_table(repair: Callable[[str], list[Edit]]) -> dict[str, str]:
+    spec = _CHARACTER_REPAIRS[repair]
+    if isinstance(spec, re.Pattern):
+        every = "".join(map(chr, range(0x110000)))
+        return dict.fromkeys("".join(spec.findall(every)), "")
+    table = {chr(a): b if isinstance(b, str) else chr(b) for a, b in spec.items()}
+    return {a: b for a, b in table.items() if a != b}
+
+
+def _merged(group: list[Callable[[str], list[Edit]]]) -> list[Callable[[str], list[Edit]]]:
+    tables = [_character_table(r) for r in group]
+    merged: dict[str, str] = {}
+    for table in tables:
+        if merged.keys() & table.keys():
+            return group  # two repairs change one character: keep them apart
+        merged.update(table)
+    if any(c in merged for r in merged.values() for c in r):
+        return group  # a replacement that a repair would change again
+    return [_CharacterStep(merged)]
+
+
+@cache
+def _steps() -> tuple[Callable[[str], list[Edit]], ...]:
+    """REPAIRS, with each run of character repairs merged into one :class:`_CharacterStep`."""
+    steps: list[Callable[[str], list[Edit]]] = []
+    group: list[Callable[[str], list[Edit]]] = []
+    for repair in (*REPAIRS, None):
+        if repair is not None and repair in _CHARACTER_REPAIRS:
+            group.append(repair)
+            continue
+        if group:
+            steps.extend(_merged(group) if len(group) > 1 else group)
+            group = []
+        if repair is not None:
+            steps.append(repair)
+    return tuple(steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +437,23 @@ class _SplitRules:
     kinds: dict[str, str]
     prefixes: tuple[str, ...]
 
+    @cached_property
+    def pieces(self) -> frozenset[str]:
+        """The forms that may be a piece of a split word (any other token is a whole word)."""
+        return frozenset(f for f, k in self.kinds.items() if k in _PIECE_KINDS)
+
+    @cached_property
+    def folded_pieces(self) -> frozenset[str]:
+        return frozenset(fold(f) for f in self.pieces)
+
+    @cached_property
+    def prefix_set(self) -> frozenset[str]:
+        return frozenset(self.prefixes)
+
+    @cached_property
+    def prefix_sizes(self) -> tuple[int, ...]:
+        return tuple(sorted({len(p) for p in self.prefixes}, reverse=True))
+
 
 @cache
 def _split_rules() -> _SplitRules:
@@ -332,15 +468,21 @@ def _split_rules() -> _SplitRules:
 
 
 @cache
+def _month_forms() -> frozenset[str]:
+    return frozenset(fold(row["form"]) for row in read_tsv("months.tsv"))
+
+
+@cache
 def _month_alternation() -> str:
-    forms = {fold(row["form"]) for row in read_tsv("months.tsv")}
-    names = sorted((re.escape(f).replace(r"\ ", " ") for f in forms), key=len, reverse=True)
+    names = sorted((re.escape(f).replace(r"\ ", " ") for f in _month_forms()), key=len, reverse=True)
     return "(?:" + "|".join(names) + ")"
 
 
 @cache
 def _day_pattern() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.,/])(?<![\d.,/] )(?P<a>\d) (?P<b>\d) {_month_alternation()}")
+    # the digit first, its look-behinds after it: a pattern that starts with «\d» is scanned
+    # for digits in C (one that starts with a look-behind is tried at every position)
+    return re.compile(rf"(?P<a>\d)(?<![\d.,/]\d)(?<![\d.,/] \d) (?P<b>\d) {_month_alternation()}")
 
 
 @cache
@@ -350,6 +492,7 @@ def _year_pattern() -> re.Pattern[str]:
 
 
 STRONG, WEAK, CAUTIOUS = 0, 1, 2
+_PIECE_KINDS = ("proclitic", "initial", "final", "inner", "fragment")
 _WORD_END = frozenset(" \n،؛:؟!.,;?\"'»«)(/")
 
 
@@ -357,7 +500,7 @@ def _weakness(text: str, i: int, tokens: list[tuple[int, int]], rules: _SplitRul
     """Tell whether token ``i`` is a whole word, a piece of a split word, or possibly one."""
     start, end = tokens[i]
     kind = rules.kinds.get(text[start:end], "")
-    if kind not in ("proclitic", "initial", "final", "inner", "fragment"):
+    if kind not in _PIECE_KINDS:
         return STRONG
     before, after = text[start - 1 : start], text[end : end + 1]
     if (before and before not in _WORD_END) or (after and after not in _WORD_END):
@@ -373,24 +516,176 @@ def _weakness(text: str, i: int, tokens: list[tuple[int, int]], rules: _SplitRul
     return WEAK
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    """The letter tokens of a text: spans, the text between them, and their folded forms."""
+
+    starts: list[int]
+    ends: list[int]
+    seps: list[str]  # seps[k]: the text before token k (seps[-1]: after the last token)
+    folded: list[str]  # the tokens, letter-folded
+    plain: bool = True  # no «ی»: the folded text has the same tokens
+
+
+def _tokens(text: str) -> _Tokens:
+    """The tokens of ``text`` (remembered: join_split_words and join_split_pairs share them)."""
+    found = _MEMO.get(text)
+    if found is None:
+        found = _remember(text, _tokenize(text), None)
+    return found[0]
+
+
+def _evidence(text: str) -> _Evidence:
+    """The word counts of ``text`` (remembered with its tokens)."""
+    found = _MEMO.get(text)
+    if found is not None and found[1] is not None:
+        return found[1]
+    tokens = found[0] if found is not None else _tokenize(text)
+    evidence = _Evidence.of(text, tokens)
+    _remember(text, tokens, evidence)
+    return evidence
+
+
+_MEMO: dict[str, tuple[_Tokens, _Evidence | None]] = {}  # the last two texts tokenised
+
+
+def _remember(
+    text: str, tokens: _Tokens, evidence: _Evidence | None
+) -> tuple[_Tokens, _Evidence | None]:
+    if len(_MEMO) >= 2:
+        _MEMO.clear()  # a document's passes use the last text or two, one after another
+    _MEMO[text] = (tokens, evidence)
+    return tokens, evidence
+
+
+def _carry(old: str, new: str, edits: list[Edit]) -> None:
+    """Remember the tokens and word counts of ``new`` (``old`` after ``edits``) if ``old``'s are.
+
+    The joins only delete a space between two tokens (or digits between numbers): the new
+    tokens are the old ones with some merged, which costs a fraction of tokenising again.
+    """
+    found = _MEMO.get(old)
+    if found is None or new in _MEMO or not found[0].plain:
+        return
+    tokens, evidence = found
+    starts, ends, seps, folded = tokens.starts, tokens.ends, tokens.seps, tokens.folded
+    n = len(folded)
+    changed: dict[int, list[Edit]] = {}  # separator index -> its edits (separator offsets)
+    for start, end, repl in edits:
+        if any(not (c < _LETTER_MIN or c > _LETTER_MAX) or c in _FOLD_OUTSIDE for c in repl):
+            return  # an edit that writes letters makes or changes tokens
+        j = bisect_right(ends, start)  # separator j lies between tokens j - 1 and j
+        lo = ends[j - 1] if j else 0
+        hi = starts[j] if j < n else len(old)
+        if end > hi:
+            return  # the edit reaches into a token
+        changed.setdefault(j, []).append((start - lo, end - lo, repl))
+    parts: list[str] = [""] * (2 * n + 1)
+    parts[0::2], parts[1::2] = seps, folded
+    out: list[str] = []
+    groups: list[list[int]] = []  # old tokens merged into one
+    pos = 0
+    for j in sorted(changed):
+        sep, at = [], 0
+        for a, b, repl in changed[j]:
+            sep.append(seps[j][at:a])
+            sep.append(repl)
+            at = b
+        sep.append(seps[j][at:])
+        new_sep = "".join(sep)
+        out.extend(parts[pos : 2 * j])
+        if new_sep or not 0 < j < n:
+            out.append(new_sep)
+            pos = 2 * j + 1
+            continue
+        out[-1] += folded[j]  # the separator is gone: tokens j - 1 and j are one
+        if groups and groups[-1][-1] == j - 1 and pos == 2 * j:
+            groups[-1].append(j)
+        else:
+            groups.append([j - 1, j])
+        pos = 2 * j + 2
+    out.extend(parts[pos:])
+    bounds = list(accumulate(map(len, out), initial=0))
+    derived = _Tokens(bounds[1:-1:2], bounds[2::2], out[0::2], out[1::2])
+    new_evidence = None
+    if evidence is not None:
+        new_evidence = evidence.merged([[folded[i] for i in g] for g in groups])
+    _remember(new, derived, new_evidence)
+
+
+def _tokenize(text: str) -> _Tokens:
+    f = fold(text)
+    if any(c in text for c in _FOLD_OUTSIDE):  # «ی» folds into a letter: cut at the text's tokens
+        parts = _TOKEN_SPLIT.split(text)  # separator, token, separator, …, separator
+        bounds = list(accumulate(map(len, parts), initial=0))
+        starts, ends = bounds[1:-1:2], bounds[2::2]
+        folded = [f[a:b] for a, b in zip(starts, ends, strict=True)]
+    else:  # folding keeps letters letters and the rest as it is: same tokens, same separators
+        parts = _TOKEN_SPLIT.split(f)
+        bounds = list(accumulate(map(len, parts), initial=0))
+        starts, ends, folded = bounds[1:-1:2], bounds[2::2], parts[1::2]
+        return _Tokens(starts, ends, parts[0::2], folded)
+    return _Tokens(starts, ends, parts[0::2], folded, plain=False)
+
+
 class _Evidence:
     """Word counts of the text: whole words, and 3-letter word beginnings and endings."""
 
-    words: Counter[str]
-    heads: Counter[str]
-    tails: Counter[str]
+    def __init__(self, words: Counter[str]) -> None:
+        self.words = words
 
     @classmethod
-    def of(cls, text: str) -> _Evidence:
-        words = Counter(_TOKEN.findall(fold(text)))
-        heads: Counter[str] = Counter()
-        tails: Counter[str] = Counter()
-        for word, n in words.items():
+    def of(cls, text: str, tokens: _Tokens) -> _Evidence:
+        if not tokens.plain:
+            return cls(Counter(_TOKEN.findall(fold(text))))
+        return cls(Counter(tokens.folded))  # same tokens: folding keeps letters letters
+
+    def merged(self, groups: list[list[str]]) -> _Evidence:
+        """The counts once each group of words is written as one word."""
+        if not groups:
+            return self
+        words = self.words.copy()
+        for group in groups:
+            for w in group:
+                words[w] -= 1
+                if words[w] <= 0:
+                    del words[w]
+            words["".join(group)] += 1
+        result = _Evidence(words)
+        if "ends" in self.__dict__:  # move the beginnings and endings along
+            heads, tails = self.ends[0].copy(), self.ends[1].copy()
+            for group in groups:
+                for w, step in [(w, -1) for w in group] + [("".join(group), 1)]:
+                    if len(w) >= 3:
+                        heads[w[:3]] += step
+                        tails[w[-3:]] += step
+            result.__dict__["ends"] = (heads, tails)
+        return result
+
+    @cached_property
+    def repeated(self) -> frozenset[str]:
+        """Words seen twice or more."""
+        return frozenset(w for w, n in self.words.items() if n >= 2)
+
+    @cached_property
+    def ends(self) -> tuple[Counter[str], Counter[str]]:
+        """Counts of the 3-letter beginnings and endings of words (one pass for both)."""
+        heads: dict[str, int] = {}
+        tails: dict[str, int] = {}
+        for word, n in self.words.items():
             if len(word) >= 3:
-                heads[word[:3]] += n
-                tails[word[-3:]] += n
-        return cls(words, heads, tails)
+                head, tail = word[:3], word[-3:]
+                heads[head] = heads.get(head, 0) + n
+                tails[tail] = tails.get(tail, 0) + n
+        return Counter(heads), Counter(tails)
+
+    @property
+    def heads(self) -> Counter[str]:
+        return self.ends[0]
+
+    @property
+    def tails(self) -> Counter[str]:
+        return self.ends[1]
 
 
 def _clusters(weak: list[bool]) -> Iterator[tuple[int, int]]:
@@ -417,18 +712,28 @@ def _best_joins(
     joinable = [i for i in range(len(words) - 1) if weak[i] or weak[i + 1]]
     here = Counter(fold(w) for w in words)
     best: tuple[float, int, list[int]] | None = None
+    costs: dict[tuple[int, int], float] = {}  # the same piece recurs in many choices
+    joined = [False] * len(words)  # joined[i]: the space after word i is deleted
     for choice in product((False, True), repeat=len(joinable)):
-        joins = [i for i, c in zip(joinable, choice, strict=True) if c]
+        for i, c in zip(joinable, choice, strict=True):
+            joined[i] = c
         cost = 0.0
-        piece = [0]
-        for i in range(1, len(words) + 1):
-            if i == len(words) or (i - 1) not in joins:
-                cost += _word_cost(words, weak, piece, evidence, here, rules)
-                piece = [i]
-            else:
-                piece.append(i)
-        if best is None or (cost, len(joins)) < best[:2]:
-            best = (cost, len(joins), joins)
+        start = 0
+        for end in range(1, len(words) + 1):
+            if end < len(words) and joined[end - 1]:
+                continue
+            c = costs.get((start, end))
+            if c is None:
+                piece = list(range(start, end))
+                c = costs[start, end] = _word_cost(words, weak, piece, evidence, here, rules)
+            cost += c
+            start = end
+            if best is not None and cost > best[0]:
+                break  # costs are never negative: this choice cannot win any more
+        else:
+            n = sum(choice)
+            if best is None or (cost, n) < best[:2]:
+                best = (cost, n, [i for i, c in zip(joinable, choice, strict=True) if c])
     return best[2] if best and best[0] < math.inf else []
 
 
@@ -478,19 +783,29 @@ def _well_formed(head: str, rest: str, head_weak: int) -> bool:
     return head in ("و", "ف", "ب", "ك")
 
 
+_NOWHERE: Counter[str] = Counter()
+
+
+def _known_with_prefix(key: str, evidence: _Evidence, here: Counter[str], rules: _SplitRules) -> bool:
+    """Tell whether the folded word ``key`` minus a prefix (``rules.prefixes``) is seen elsewhere."""
+    for size in rules.prefix_sizes:
+        prefix, rest = key[:size], key[size:]
+        if prefix not in rules.prefix_set or len(rest) < 2:
+            continue
+        if prefix.endswith("ل") and rest.startswith("ال"):
+            continue
+        if evidence.words[rest] - here[rest] > 0:
+            return True
+    return False
+
+
 def _familiarity(word: str, evidence: _Evidence, here: Counter[str], rules: _SplitRules) -> float:
     """Score how word-like ``word`` is in this text: 0 seen elsewhere, 0.5 with a prefix, ≤1.5."""
     key = fold(word)
     if evidence.words[key] - here[key] > 0:
         return 0.0
-    for prefix in rules.prefixes:
-        rest = key[len(prefix) :]
-        if not key.startswith(prefix) or len(rest) < 2:
-            continue
-        if prefix.endswith("ل") and rest.startswith("ال"):
-            continue
-        if evidence.words[rest] - here[rest] > 0:
-            return 0.5
+    if _known_with_prefix(key, evidence, here, rules):
+        return 0.5
     cost = 1.5
     if len(key) >= 3:
         mine_heads = sum(n for w, n in here.items() if len(w) >= 3 and w[:3] == key[:3])

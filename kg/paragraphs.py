@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, insort
 
 from .errors import InputError
 from .records import Diagnostic, Normalized, Paragraph
@@ -99,15 +100,24 @@ def _dashless(norm: Normalized, starts: list[tuple[int, int]]) -> list[tuple[int
 def _rising_chain(numbers: list[int]) -> list[int]:
     """Return indexes of the longest rising run with steps ≤ MAX_STEP (fewest skipped numbers)."""
     best: list[tuple[int, int, int]] = []  # (length, -skipped, previous index)
+    ends: dict[int, list[int]] = {}  # number -> indexes of the chains that end on it
+    numbers_ended: list[int] = []  # the keys of ends, sorted
     for i, n in enumerate(numbers):
         score = (1, -(n - 1), -1) if n <= MAX_FIRST else (0, 0, -1)
-        for j in range(i):
-            m = numbers[j]
-            if best[j][0] and m < n <= m + MAX_STEP:
-                cand = (best[j][0] + 1, best[j][1] - (n - m - 1), j)
-                if cand[:2] > score[:2]:
-                    score = cand
+        top: tuple[int, int, int] | None = None  # the best extension; on a tie the earliest j
+        low, high = bisect_left(numbers_ended, n - MAX_STEP), bisect_left(numbers_ended, n)
+        for m in numbers_ended[low:high]:  # only chains ending within MAX_STEP below n
+            for j in ends[m]:
+                cand = (best[j][0] + 1, best[j][1] - (n - m - 1), -j)
+                if top is None or cand > top:
+                    top = cand
+        if top is not None and top[:2] > score[:2]:
+            score = (top[0], top[1], -top[2])
         best.append(score)
+        if score[0]:
+            if n not in ends:
+                insort(numbers_ended, n)
+            ends.setdefault(n, []).append(i)
     if not best or not max(best)[0]:
         return []
     i = max(range(len(best)), key=lambda k: (best[k][:2], -k))

@@ -10,6 +10,7 @@ matched with an optional prefix group and names run on word by word following
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -60,6 +61,43 @@ def sentence_bounds(t: str, pos: int) -> tuple[int, int]:
     return start, (m.start() if m else len(t))
 
 
+def _sentence_end(t: str, pos: int) -> int:
+    """``sentence_bounds(t, pos)[1]``, without looking for the start."""
+    m = _SENTENCE_END.search(t, pos)
+    return m.start() if m else len(t)
+
+
+_HEADS: dict[re.Pattern[str], re.Pattern[str]] = {}  # word-start regex -> its bare head words
+
+
+def _with_heads(regex: str, heads: str) -> re.Pattern[str]:
+    """Compile ``regex`` for :func:`_scan`: its matches open a word, «(?<!\\w)», then letters
+    (prefixes such as «وال») and one of the ``heads`` alternation."""
+    compiled = re.compile(regex)
+    _HEADS[compiled] = re.compile(heads)
+    return compiled
+
+
+def _scan(regex: re.Pattern[str], f: str) -> Iterator[re.Match[str]]:
+    """``regex.finditer(f)``, started where the first match can start at the earliest.
+
+    A regex that opens with a look-behind is tried at every position of the text; its bare
+    head words are looked for by their first letters.  No match starts before the word that
+    holds the first head word (its prefix letters are in the same word), and most paragraphs
+    hold none at all.
+    """
+    heads = _HEADS.get(regex)
+    if heads is None:
+        return regex.finditer(f)
+    first = heads.search(f)
+    if first is None:
+        return iter(())
+    start = first.start()
+    while start and (f[start - 1].isalnum() or f[start - 1] == "_"):  # what «\w» matches
+        start -= 1
+    return regex.finditer(f, start)
+
+
 # --- lexicons compiled -----------------------------------------------------------------------
 
 
@@ -76,11 +114,12 @@ def institution_heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
     """The institution and post head regex (prefix groups ll/pre/art, group head) and rows."""
     rows = dict(table("institution_heads.tsv"))
     rows.update(table("posts.tsv"))
+    heads = alternation(rows)
     regex = (
         r"(?<!\w)(?:(?P<ll>[وف]?لل)(?=(?:HEADS)(?!\w))|(?P<pre>[وف]?[بلك]?)(?P<art>ال)?)"
-        r"(?P<head>HEADS)(?!\w)".replace("HEADS", alternation(rows))
+        r"(?P<head>HEADS)(?!\w)".replace("HEADS", heads)
     )
-    return re.compile(regex), rows
+    return _with_heads(regex, heads), rows
 
 
 @cache
@@ -100,11 +139,10 @@ def _plural_and_heads() -> frozenset[str]:
 def _instrument_heads() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
     rows = dict(table("instrument_types.tsv"))
     contracted = {"ل" + form[2:]: row for form, row in rows.items() if form.startswith("ال")}
-    regex = r"(?<!\w)(?P<pre>[وف]?[بلك]?)(?P<head>HEADS)(?!\w)".replace(
-        "HEADS", alternation(list(rows) + list(contracted))
-    )
+    heads = alternation(list(rows) + list(contracted))
+    regex = r"(?<!\w)(?P<pre>[وف]?[بلك]?)(?P<head>HEADS)(?!\w)".replace("HEADS", heads)
     rows.update({k: v for k, v in contracted.items() if k not in rows})
-    return re.compile(regex), rows
+    return _with_heads(regex, heads), rows
 
 
 def _attributes_before(f: str, start: int, dates: list[DateMatch], info: dict[str, object]) -> bool:
@@ -181,14 +219,15 @@ def _attribute_patterns() -> dict[str, re.Pattern[str]]:
 
 @cache
 def _subordination() -> re.Pattern[str]:
-    forms = table("subordination.tsv")
-    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(forms) + r")")
+    heads = alternation(table("subordination.tsv"))
+    return _with_heads(r"(?<!\w)(?:[وف]?)(?:" + heads + r")", heads)
 
 
 @cache
 def _triggers() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
     rows = table("triggers.tsv")
-    return re.compile(r"(?<!\w)(?:[وف]?)(?P<t>" + alternation(rows) + r")"), rows
+    heads = alternation(rows)
+    return _with_heads(r"(?<!\w)(?:[وف]?)(?P<t>" + heads + r")", heads), rows
 
 
 def trigger_info(folded_trigger: str) -> dict[str, str]:
@@ -334,7 +373,7 @@ def find_institutions(t: str, f: str) -> list[Found]:
     """Find institution and post names (two words at least) in a paragraph."""
     regex, rows = institution_heads()
     found: list[Found] = []
-    for m in regex.finditer(f):
+    for m in _scan(regex, f):
         head = " ".join(m.group("head").split())  # a line break may sit inside a head
         row = rows[head]
         start = m.start("head") if not m.group("art") else m.start("art")
@@ -446,7 +485,7 @@ def find_instruments(
     attrs = _attribute_patterns()
     by_start = {i.start: i for i in institutions}
     found: list[Found] = []
-    for m in regex.finditer(f):
+    for m in _scan(regex, f):
         head = " ".join(m.group("head").split())  # a line break may sit inside a head
         row = rows[head]
         if head in _contracted() and head not in table("instrument_types.tsv") and not m.group(
@@ -457,7 +496,7 @@ def find_instruments(
         if _after_demonstrative(f, m.start()):
             continue  # «هذا القانون», «هذه الاستراتيجية»: a reference back, not a new instrument
         info: dict[str, object] = {}
-        sentence_end = sentence_bounds(t, m.start())[1]
+        sentence_end = _sentence_end(t, m.start())
         named = False
         skip = attrs["state_skip"].match(f[pos:sentence_end])
         needs = "name" if row["needs"] == "name+attr" else row["needs"]
@@ -684,6 +723,7 @@ _ARTICLE = re.compile(
     r"(?P<list>\(?" + _NUMBER + r"\)?(?:\s*\(\d+\))?"
     r"(?:\s*(?:،|,|و|الي|حتي)\s*(?:و\s*)?\(?" + _NUMBER + r"\)?(?:\s*\(\d+\))?)*)"
 )
+_ARTICLE_WORDS = ("ماد", "مواد")  # in every form _ARTICLE matches: without them, no scan
 _LIST_PART = re.compile(r"(?P<sep>الي|حتي|،|,|و)?\s*\(?(?P<n>" + _NUMBER + r")\)?(?:\s*\(\d+\))?")
 _POINTER = re.compile(r"\s*(?:منه|منها|من\s+(?:هذا\s+|نفس\s+)?(?:القانون|الدستور|المدونه)(?:\s+ذاته|\s+نفسه)?)(?!\w)")
 
@@ -696,6 +736,8 @@ def find_articles(t: str, f: str, instruments: list[Found]) -> list[Found]:
     an instrument named earlier («المادة 8 منه», «من القانون ذاته», or none at all).
     """
     found: list[Found] = []
+    if not any(w in f for w in _ARTICLE_WORDS):
+        return found
     for m in _ARTICLE.finditer(f):
         target = None
         rest = re.match(r"\s*(?:من|في)\s+", f[m.end() :])
@@ -729,7 +771,7 @@ def find_articles(t: str, f: str, instruments: list[Found]) -> list[Found]:
 
 def find_subordination_cues(f: str) -> list[tuple[int, int]]:
     """Return spans of «تحت إشراف», «التابعة ل», «في إطار» … in folded text."""
-    return [(m.start(), m.end()) for m in _subordination().finditer(f)]
+    return [(m.start(), m.end()) for m in _scan(_subordination(), f)]
 
 
 def find_triggers(f: str) -> list[tuple[int, int, dict[str, str]]]:
@@ -740,7 +782,7 @@ def find_triggers(f: str) -> list[tuple[int, int, dict[str, str]]]:
 @lru_cache(maxsize=16)  # relations.py asks four times per paragraph for the same text
 def _triggers_in(f: str) -> tuple[tuple[int, int, dict[str, str]], ...]:
     regex, _rows = _triggers()
-    return tuple((m.start("t"), m.end("t"), trigger_info(m.group("t"))) for m in regex.finditer(f))
+    return tuple((m.start("t"), m.end("t"), trigger_info(m.group("t"))) for m in _scan(regex, f))
 
 
 def find_all(t: str, f: str) -> tuple[list[DateMatch], list[Found], list[Found], list[Found]]:

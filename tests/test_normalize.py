@@ -480,3 +480,28 @@ def test_snippets_are_verbatim_and_hold_the_same_letters(text: str, data: st.Dat
     letters = [ch for ch in n.text[start:end] if "\u0621" <= ch <= "\u064a"]
     remaining = iter(snippet)
     assert all(ch in remaining for ch in letters)  # in order, as a subsequence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الصادر في أيار/مايو 20 01 بشأن",
+        "تشرين الأول/أكتوبر 19 98",
+        "كانون الثاني 20 15 و3 4 آب 1 9 99",
+        "في 1 0 كانون الثاني 20 01، ثم 2 5 شباط 2 002",
+        "مايو 600 86 و 000 350",  # reversed thousands groups: never joined
+        "حزيران/يونيه 20 01.5",
+    ],
+    ids=["slash_month", "doubled_month", "several", "day_and_year", "grouped", "decimal"],
+)
+def test_split_date_joins_agree_with_the_month_regex(text: str) -> None:
+    """join_split_dates looks for the digit pairs first; the month regex it stands for agrees."""
+    from kg.normalize import _day_pattern, _year_pattern, fold, join_split_dates
+
+    folded = fold(text)
+    expected = [(m.end("a"), m.start("b"), "") for m in _day_pattern().finditer(folded)
+                if 10 <= int(m["a"] + m["b"]) <= 31]
+    expected += [(m.end("a"), m.start("b"), "") for m in _year_pattern().finditer(folded)
+                 if len(m["a"]) + len(m["b"]) == 4 and 1800 <= int(m["a"] + m["b"]) <= 2099]
+    assert join_split_dates(text) == sorted(expected)
+    assert expected or text.startswith(("مايو", "حزيران"))  # the cases that must join do
