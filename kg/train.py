@@ -320,6 +320,7 @@ def train(
             "Institution tagger for legalkg, trained from scratch by `legalkg train` on "
             f"annotations (split {split}) plus rule output; reads letter-folded text."
         )
+        nlp.config["paths"]["train"] = nlp.config["paths"]["dev"] = None  # no temp paths saved
         nlp.to_disk(out_dir)
     seconds = time.monotonic() - started
     summary = TrainSummary(

@@ -56,8 +56,8 @@ def test_model_tags_an_unseen_sentence(model) -> None:
         ("قدمت للمحكمة العليا", "للمحكمة العليا", True, "المحكمة العليا"),
         ("وبالمجلس الأعلى للقضاء", "وبالمجلس الأعلى للقضاء", True, "المجلس الأعلى للقضاء"),
         ("تعمل الوزارة كل يوم", "الوزارة", True, None),
-        ("مع حكومة أذربيجان", "حكومة أذربيجان", True, None),
-        ("مع حكومة أذربيجان", "حكومة أذربيجان", False, "حكومة أذربيجان"),
+        ("مع الأمانة الدائمة", "الأمانة الدائمة", True, None),
+        ("مع الأمانة الدائمة", "الأمانة الدائمة", False, "الأمانة الدائمة"),
         ("وبالشرطة السياحية", "وبالشرطة السياحية", False, "الشرطة السياحية"),
         ("تعمل وزارة العدل، و", "وزارة العدل،", True, "وزارة العدل"),
     ],
@@ -87,14 +87,14 @@ def test_merge_rules_win_overlaps(nlp) -> None:
 
 
 def test_merge_adds_missed_body(nlp) -> None:
-    text = "وتعمل وزارة العدل مع مجموعة مينسك ومع حكومة أذربيجان."
+    text = "وتعمل وزارة العدل مع مجموعة مينسك ومع الأمانة الدائمة."
     finds = nlp(text).user_data["kg"]
-    model_spans = [span(text, "مجموعة مينسك"), span(text, "حكومة أذربيجان")]
+    model_spans = [span(text, "مجموعة مينسك"), span(text, "الأمانة الدائمة")]
     strict = merge_model_spans(text, finds, model_spans, require_head=True)
     assert strict is finds  # neither starts with a head word of lexicons/institution_heads.tsv
     loose = merge_model_spans(text, finds, model_spans, require_head=False)
     assert [x.label for x in loose.institutions] == [
-        "وزارة العدل", "مجموعة مينسك", "حكومة أذربيجان"
+        "وزارة العدل", "مجموعة مينسك", "الأمانة الدائمة"
     ]
     assert [x.label for x in finds.institutions] == ["وزارة العدل"]  # input left unchanged
 
