@@ -1,7 +1,9 @@
 """The embedded triple store: pyoxigraph on disk, one named graph per source document.
 
-``Store.replace_document`` swaps a document's graph in one SPARQL Update (one transaction), so
-rebuilding a document is idempotent and a failed rebuild leaves the previous graph in place.
+A build puts each document's own statements in ``graph/D`` and what documents say about shared
+entities in ``graph/entities`` (see ``docs/graph-model.md``).  ``Store.replace_document`` swaps
+one named graph in one SPARQL Update (one transaction), so rebuilding a document is idempotent
+and a failed rebuild leaves the previous graph in place; it stores the graph it is given as is.
 Queries see the union of all named graphs as their default graph.
 """
 
@@ -179,6 +181,15 @@ class Store:
         except (SyntaxError, OSError) as exc:
             raise StoreError(f"cannot replace graph <{iri}> in {self.path}: {exc}") from None
 
+    def bulk_load_nquads(self, data: bytes) -> None:
+        """Add N-Quads by pyoxigraph's bulk loader: fast but not a transaction (fresh stores)."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only; open it with create")
+        try:
+            self.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"cannot load quads into {self.path}: {exc}") from None
+
     def remove_document(self, doc_id: str) -> None:
         """Remove a document's named graph (no error when it is absent)."""
         self.inner.update(f"DROP SILENT GRAPH <{graph_iri(doc_id)}>")
@@ -192,8 +203,8 @@ class Store:
     def documents(self) -> list[str]:
         """Return the ids of the documents in the store, sorted.
 
-        A document graph is ``GRAPH[id]`` holding an ``lkg:Document``; the ontology and
-        other shared graphs are not documents.
+        A document graph is ``GRAPH[id]`` holding an ``lkg:Document``; the shared graphs
+        (``entities``, ``labels``, ``ontology``) are not documents.
         """
         prefix = str(GRAPH)
         document = ox.NamedNode(str(LKG.Document))
@@ -211,8 +222,8 @@ class Store:
         """Return the number of quads in the store, or in the named graph *name*."""
         if name is None:
             return len(self.inner)
-        iri = ox.NamedNode(graph_iri(name))
-        return sum(1 for _ in self.inner.quads_for_pattern(None, None, None, iri))
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri(name)}> {{ ?s ?p ?o }} }}"
+        return int(self.query(query)[0]["n"])
 
     def quads(self) -> Iterator[ox.Quad]:
         """Iterate over every quad of the store (named graphs and default graph)."""

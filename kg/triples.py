@@ -1,16 +1,26 @@
-"""Records -> RDF (one rdflib Graph per document); IRI minting lives here only.
+"""Records -> RDF: one document's N-Triples statements, split by named graph; IRI minting lives here only.
 
 IRIs are derived from entity keys (:mod:`kg.resolve`), so they are stable across runs and
 documents; no blank nodes are used for entities.  See ``docs/graph-model.md``.
+
+Statements are written straight as N-Triples text (``<s> <p> "o"@ar``, no terminating dot),
+exactly as pyoxigraph prints a triple, so sorting them sorts the triples the way the store
+does.  A statement whose subject is the document or lies under it (``id:doc/D/…``: paragraphs,
+mentions) belongs to the document's graph; every other one (instruments, institutions, events,
+the extraction run) to the shared ``graph/entities``.  :func:`to_graph` gives the same triples
+as an rdflib Graph (tests, SHACL).
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from heapq import merge
+from typing import Any
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from . import __version__
@@ -28,14 +38,37 @@ from .records import (
 from .resolve import issuer_key, relation_key
 from .vocab import ELI, ID, IKIND, ITYPE, LKG
 
-_DATATYPE = {Precision.DAY: XSD.date, Precision.MONTH: XSD.gYearMonth, Precision.YEAR: XSD.gYear}
+
+class _Bracketed:
+    """Attribute access gives a namespace term as N-Triples ``<IRI>`` (a typo is an error)."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = f"<{getattr(self._namespace, name)}>"
+        setattr(self, name, value)  # cached: the next access is a plain attribute
+        return value
+
+
+_rdf, _rdfs, _xsd = _Bracketed(RDF), _Bracketed(RDFS), _Bracketed(XSD)
+_lkg, _eli, _org = _Bracketed(LKG), _Bracketed(ELI), _Bracketed(ORG)
+_prov, _dcterms, _skos = _Bracketed(PROV), _Bracketed(DCTERMS), _Bracketed(SKOS)
+
+# N-Triples string escapes, as pyoxigraph writes them (ECHAR where one exists, else \uXXXX)
+_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)} | {
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
+}
+_DATATYPE = {
+    Precision.DAY: _xsd.date, Precision.MONTH: _xsd.gYearMonth, Precision.YEAR: _xsd.gYear,
+}
 _EVENT_CLASS = {
-    RelationKind.ESTABLISHED_BY: LKG.Establishment,
-    RelationKind.ABOLISHES: LKG.Abolition,
-    RelationKind.REPLACES: LKG.Replacement,
-    RelationKind.RENAMED: LKG.Renaming,
-    RelationKind.MERGED: LKG.Merger,
-    RelationKind.REORGANISED: LKG.Reorganisation,
+    RelationKind.ESTABLISHED_BY: _lkg.Establishment,
+    RelationKind.ABOLISHES: _lkg.Abolition,
+    RelationKind.REPLACES: _lkg.Replacement,
+    RelationKind.RENAMED: _lkg.Renaming,
+    RelationKind.MERGED: _lkg.Merger,
+    RelationKind.REORGANISED: _lkg.Reorganisation,
 }
 _TREATY_ACTION = {
     RelationKind.RATIFIED: "ratification",
@@ -50,42 +83,81 @@ _EVENT_PATH = {
     RelationKind.MERGED: "merger",
     RelationKind.REORGANISED: "reorganisation",
 }
+_INSTRUMENT_LINK = {
+    RelationKind.APPROVES: _lkg.approves,
+    RelationKind.REPEALS: _eli.repeals,
+    RelationKind.AMENDS: _eli.amends,
+}
+_SUCCESSION = {
+    RelationKind.REPLACES: _lkg.replaces,
+    RelationKind.RENAMED: _lkg.renamedFrom,
+    RelationKind.MERGED: _lkg.mergedInto,
+}
 
 
 def _h(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
-def doc_iri(doc_id: str) -> URIRef:
-    return ID[f"doc/{quote(doc_id, safe='')}"]
+# --- terms (N-Triples text) -----------------------------------------------------------------
 
 
-def paragraph_iri(doc_id: str, number: str) -> URIRef:
-    return URIRef(f"{doc_iri(doc_id)}/p/{quote(number, safe='')}")
+def string(text: str) -> str:
+    """An ``xsd:string`` literal, escaped exactly as N-Triples (and pyoxigraph) write it."""
+    return f'"{text.translate(_ESCAPES)}"'
 
 
-def mention_iri(m: Mention | Relation, kind: str) -> URIRef:
-    return URIRef(f"{doc_iri(m.doc_id)}/m/{m.start}-{m.end}-{kind}")
+def arabic(text: str) -> str:
+    """An ``@ar`` literal."""
+    return f'"{text.translate(_ESCAPES)}"@ar'
 
 
-def entity_iri(key: str) -> URIRef:
-    """Mint the IRI of an entity from its resolution key."""
+def typed(lexical: str, datatype: str) -> str:
+    """A literal of *datatype* (an N-Triples ``<IRI>``); *lexical* must need no escaping."""
+    return f'"{lexical}"^^{datatype}'
+
+
+def integer(n: int) -> str:
+    """An ``xsd:integer`` literal."""
+    return f'"{n}"^^{_xsd.integer}'
+
+
+def date_literal(date: Date) -> str:
+    """A date typed by its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    return typed(date.iso, _DATATYPE[date.precision])
+
+
+def _id(path: str) -> str:
+    return f"<{ID}{path}>"
+
+
+def doc_iri(doc_id: str) -> str:
+    """The document node ``<id:doc/D>``."""
+    return _id(f"doc/{quote(doc_id, safe='')}")
+
+
+def paragraph_iri(doc_id: str, number: str) -> str:
+    return f"{doc_iri(doc_id)[:-1]}/p/{quote(number, safe='')}>"
+
+
+def mention_iri(m: Mention | Relation, kind: str) -> str:
+    return f"{doc_iri(m.doc_id)[:-1]}/m/{m.start}-{m.end}-{kind}>"
+
+
+@lru_cache(maxsize=8192)  # bounded: memory stays flat over a corpus
+def entity_iri(key: str) -> str:
+    """Mint the IRI (``<…>``) of an entity from its resolution key."""
     kind, _, rest = key.partition(":")
     if kind == "instrument":
         parts = rest.split(":")
         itype = parts[0] or "other"
         date = parts[1] if len(parts) > 1 and parts[1] not in ("", "-", "mention") else "undated"
-        return ID[f"instrument/{itype}/{date}/{_h(key)}"]
+        return _id(f"instrument/{itype}/{date}/{_h(key)}")
     if kind in ("institution", "post"):
-        return ID[f"institution/{_h(key)}"]
+        return _id(f"institution/{_h(key)}")
     if kind == "article":
-        return ID[f"article/{_h(key)}"]
-    return ID[f"entity/{_h(key)}"]
-
-
-def date_literal(date: Date) -> Literal:
-    """A date typed by its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
-    return Literal(date.iso, datatype=_DATATYPE[date.precision])
+        return _id(f"article/{_h(key)}")
+    return _id(f"entity/{_h(key)}")
 
 
 @cache
@@ -93,7 +165,30 @@ def _issuer_rows() -> dict[str, dict[str, str]]:
     return {row["code"]: row for row in table("issuers.tsv").values()}
 
 
-Deferred = dict[tuple[str, str], tuple[URIRef, str]]
+# (attr "label"/"title", entity key) -> (subject <IRI>, fallback value)
+Deferred = dict[tuple[str, str], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class DocumentTriples:
+    """One document's statements (N-Triples text without the final dot), each part sorted."""
+
+    document: tuple[str, ...]  # subject id:doc/D or under it: the graph graph/D
+    entities: tuple[str, ...]  # every other subject: the shared graph graph/entities
+
+    def lines(self) -> list[str]:
+        """All statements, sorted (the two parts have disjoint subjects)."""
+        return list(merge(self.document, self.entities))
+
+    def ntriples(self) -> str:
+        """All statements as an N-Triples document."""
+        return "".join(f"{line} .\n" for line in self.lines())
+
+    def nquads(self, document_graph: str, entities_graph: str) -> bytes:
+        """Both parts as N-Quads in their named graphs (IRIs without brackets)."""
+        d, e = f" <{document_graph}> .\n", f" <{entities_graph}> .\n"
+        return (d.join(self.document) + d * bool(self.document)
+                + e.join(self.entities) + e * bool(self.entities)).encode("utf-8")
 
 
 class _Builder:
@@ -104,71 +199,78 @@ class _Builder:
         titles: dict[str, str],
         deferred: Deferred | None = None,
     ) -> None:
-        self.g = Graph(store="SimpleMemory")  # no context index: adds cost 40% less
         self.r = result
         self.labels = labels
         self.titles = titles
         self.deferred = deferred
         self.doc_id = result.document.doc_id
-        self.typed: set[URIRef] = set()
+        self.doc_node = doc_iri(self.doc_id)
+        self.doc_prefix = self.doc_node[:-1] + "/"
+        self.in_document: set[str] = set()
+        self.in_entities: set[str] = set()
+        self.typed: set[str] = set()
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.g.add((s, p, o))
+    def add(self, s: str, p: str, o: str) -> None:
+        if s.startswith(self.doc_prefix) or s == self.doc_node:
+            self.in_document.add(f"{s} {p} {o}")
+        else:
+            self.in_entities.add(f"{s} {p} {o}")
 
-    def ar(self, text: str) -> Literal:
-        return Literal(text, lang="ar")
+    def triples(self) -> DocumentTriples:
+        return DocumentTriples(tuple(sorted(self.in_document)), tuple(sorted(self.in_entities)))
 
     # --- provenance ---------------------------------------------------------------------
     def document(self, timestamp: str | None) -> None:
         d = self.r.document
-        s = doc_iri(d.doc_id)
-        self.add(s, RDF.type, LKG.Document)
-        self.add(s, RDF.type, PROV.Entity)
-        self.add(s, DCTERMS.identifier, Literal(d.doc_id))
-        self.add(s, LKG.fileName, Literal(d.doc_id))
-        self.add(s, LKG.sha256, Literal(d.sha256))
+        s = self.doc_node
+        self.add(s, _rdf.type, _lkg.Document)
+        self.add(s, _rdf.type, _prov.Entity)
+        self.add(s, _dcterms.identifier, string(d.doc_id))
+        self.add(s, _lkg.fileName, string(d.doc_id))
+        self.add(s, _lkg.sha256, string(d.sha256))
         meta = self.r.meta
         if meta.title:
-            self.add(s, DCTERMS.title, self.ar(meta.title))
+            self.add(s, _dcterms.title, arabic(meta.title))
         if meta.symbol:
-            self.add(s, LKG.symbol, Literal(meta.symbol))
+            self.add(s, _lkg.symbol, string(meta.symbol))
         if meta.date is not None:
-            self.add(s, DCTERMS.date, date_literal(meta.date))
-        run = ID[f"run/{__version__}"]
-        self.add(s, PROV.wasGeneratedBy, run)
-        self.add(run, RDF.type, LKG.ExtractionRun)
-        self.add(run, RDF.type, PROV.Activity)
-        self.add(run, LKG.toolVersion, Literal(__version__))
-        if timestamp:
-            self.add(run, PROV.startedAtTime, Literal(timestamp, datatype=XSD.dateTime))
+            self.add(s, _dcterms.date, date_literal(meta.date))
+        run = _id(f"run/{__version__}")
+        self.add(s, _prov.wasGeneratedBy, run)
+        self.add(run, _rdf.type, _lkg.ExtractionRun)
+        self.add(run, _rdf.type, _prov.Activity)
+        self.add(run, _lkg.toolVersion, string(__version__))
+        if timestamp:  # rdflib's lexical form (it normalises "Z" to "+00:00"), as before
+            lexical = str(Literal(timestamp, datatype=XSD.dateTime))
+            self.add(run, _prov.startedAtTime, typed(lexical.translate(_ESCAPES), _xsd.dateTime))
 
     def paragraph(self, p: Paragraph, orig: tuple[int, int]) -> None:
         s = paragraph_iri(self.doc_id, p.number)
-        self.add(s, RDF.type, LKG.Paragraph)
-        self.add(s, LKG.document, doc_iri(self.doc_id))
-        self.add(s, LKG.paragraphNumber, Literal(p.number))
-        self.add(s, LKG.paragraphIndex, Literal(p.index))
-        self.add(s, LKG.startOffset, Literal(orig[0]))
-        self.add(s, LKG.endOffset, Literal(orig[1]))
+        self.add(s, _rdf.type, _lkg.Paragraph)
+        self.add(s, _lkg.document, self.doc_node)
+        self.add(s, _lkg.paragraphNumber, string(p.number))
+        self.add(s, _lkg.paragraphIndex, integer(p.index))
+        self.add(s, _lkg.startOffset, integer(orig[0]))
+        self.add(s, _lkg.endOffset, integer(orig[1]))
 
-    def mention_node(self, m: Mention | Relation, kind: str, denotes: URIRef) -> URIRef:
+    def mention_node(self, m: Mention | Relation, kind: str, denotes: str) -> str:
         s = mention_iri(m, kind)
-        self.add(s, RDF.type, LKG.Mention)
-        self.add(s, LKG.inParagraph, paragraph_iri(m.doc_id, m.para))
-        self.add(s, LKG.startOffset, Literal(m.start))
-        self.add(s, LKG.endOffset, Literal(m.end))
-        self.add(s, LKG.snippet, Literal(m.snippet))
-        self.add(s, LKG.denotes, denotes)
+        self.add(s, _rdf.type, _lkg.Mention)
+        self.add(s, _lkg.inParagraph, paragraph_iri(m.doc_id, m.para))
+        self.add(s, _lkg.startOffset, integer(m.start))
+        self.add(s, _lkg.endOffset, integer(m.end))
+        self.add(s, _lkg.snippet, string(m.snippet))
+        self.add(s, _lkg.denotes, denotes)
         return s
 
     # --- entities -----------------------------------------------------------------------
-    def label(self, s: URIRef, key: str, fallback: str) -> None:
+    def label(self, s: str, key: str, fallback: str) -> None:
         if self.deferred is not None:  # streaming build: the label goes to graph/labels
             self.deferred.setdefault(("label", key), (s, fallback))
             return
-        self.add(s, RDFS.label, self.ar(self.labels.get(key, fallback)))
+        self.add(s, _rdfs.label, arabic(self.labels.get(key, fallback)))
 
-    def issuer(self, m: Mention) -> URIRef | None:
+    def issuer(self, m: Mention) -> str | None:
         key = issuer_key(m)
         if not key:
             return None
@@ -176,28 +278,28 @@ class _Builder:
         if s not in self.typed:
             self.typed.add(s)
             if m.issuer == "institution":
-                self.add(s, RDF.type, LKG.Institution)
-                self.add(s, RDF.type, ORG.FormalOrganization)
+                self.add(s, _rdf.type, _lkg.Institution)
+                self.add(s, _rdf.type, _org.FormalOrganization)
                 self.label(s, key, m.issuer_label)
             else:
                 self._issuer_node(s, m.issuer)
         return s
 
-    def _issuer_node(self, s: URIRef, code: str) -> None:
+    def _issuer_node(self, s: str, code: str) -> None:
         row = _issuer_rows().get(code, {})
         if row.get("kind") == "post":
-            self.add(s, RDF.type, LKG.Post)
-            self.add(s, RDF.type, ORG.Post)
+            self.add(s, _rdf.type, _lkg.Post)
+            self.add(s, _rdf.type, _org.Post)
         else:
-            self.add(s, RDF.type, LKG.Institution)
-            self.add(s, RDF.type, ORG.FormalOrganization)
+            self.add(s, _rdf.type, _lkg.Institution)
+            self.add(s, _rdf.type, _org.FormalOrganization)
             if row.get("kind"):
-                self.add(s, LKG.institutionKind, IKIND[row["kind"]])
-        self.add(s, RDFS.label, self.ar(row.get("label_ar", code)))
+                self.add(s, _lkg.institutionKind, f"<{IKIND}{row['kind']}>")
+        self.add(s, _rdfs.label, arabic(row.get("label_ar", code)))
         if row.get("label_en"):
-            self.add(s, RDFS.label, Literal(row["label_en"], lang="en"))
+            self.add(s, _rdfs.label, f"{string(row['label_en'])}@en")
 
-    def entity(self, m: Mention) -> URIRef:
+    def entity(self, m: Mention) -> str:
         s = entity_iri(m.key)
         first = s not in self.typed
         self.typed.add(s)
@@ -211,64 +313,64 @@ class _Builder:
                 if m.issuer:
                     self._issuer_node(s, m.issuer)
                 else:
-                    self.add(s, RDF.type, LKG.Post)
-                    self.add(s, RDF.type, ORG.Post)
+                    self.add(s, _rdf.type, _lkg.Post)
+                    self.add(s, _rdf.type, _org.Post)
                     self.label(s, m.key, m.label)
         elif m.kind == MentionKind.INSTITUTION:
             if first:
-                self.add(s, RDF.type, LKG.Institution)
-                self.add(s, RDF.type, ORG.FormalOrganization)
+                self.add(s, _rdf.type, _lkg.Institution)
+                self.add(s, _rdf.type, _org.FormalOrganization)
                 self.label(s, m.key, m.label)
                 if m.type:
-                    self.add(s, LKG.institutionKind, IKIND[m.type])
+                    self.add(s, _lkg.institutionKind, f"<{IKIND}{m.type}>")
             if self.deferred is not None or m.label != self.labels.get(m.key, m.label):
-                self.add(s, SKOS.altLabel, self.ar(m.label))
+                self.add(s, _skos.altLabel, arabic(m.label))
         self.mention_node(m, str(m.kind), s)
         return s
 
-    def instrument(self, s: URIRef, m: Mention) -> None:
-        self.add(s, RDF.type, LKG.LegalInstrument)
-        self.add(s, RDF.type, ELI.LegalResource)
-        self.add(s, LKG.typeCode, Literal(m.type))
-        self.add(s, ELI.type_document, ITYPE[m.type])
+    def instrument(self, s: str, m: Mention) -> None:
+        self.add(s, _rdf.type, _lkg.LegalInstrument)
+        self.add(s, _rdf.type, _eli.LegalResource)
+        self.add(s, _lkg.typeCode, string(m.type))
+        self.add(s, _eli.type_document, f"<{ITYPE}{m.type}>")
         self.label(s, m.key, m.label)
         if m.date:
-            self.add(s, ELI.date_document, date_literal(m.date))
+            self.add(s, _eli.date_document, date_literal(m.date))
         if m.number:
-            self.add(s, ELI.number, Literal(m.number))
+            self.add(s, _eli.number, string(m.number))
         if self.deferred is not None:  # streaming build: the title goes to graph/labels
             self.deferred.setdefault(("title", m.key), (s, m.title))
         elif title := self.titles.get(m.key, m.title):
-            self.add(s, ELI.title, self.ar(title))
+            self.add(s, _eli.title, arabic(title))
         if m.period:
-            self.add(s, LKG.periodStart, Literal(str(m.period[0]), datatype=XSD.gYear))
-            self.add(s, LKG.periodEnd, Literal(str(m.period[1]), datatype=XSD.gYear))
+            self.add(s, _lkg.periodStart, typed(str(m.period[0]), _xsd.gYear))
+            self.add(s, _lkg.periodEnd, typed(str(m.period[1]), _xsd.gYear))
         issuer = self.issuer(m)
         if issuer is not None:
-            self.add(s, ELI.passed_by, issuer)
+            self.add(s, _eli.passed_by, issuer)
 
-    def treaty_action(self, rel: Relation, treaty: URIRef, basis: URIRef | None) -> None:
+    def treaty_action(self, rel: Relation, treaty: str, basis: str | None) -> None:
         """«وتمت الموافقة على البروتوكول … بموجب قانون …»: a ratification, accession or signature."""
-        e = ID[f"event/treaty/{_h(relation_key(rel))}"]
-        self.add(e, RDF.type, LKG.TreatyAction)
-        self.add(e, RDF.type, PROV.Activity)
-        self.add(e, LKG.treaty, treaty)
-        self.add(e, LKG.actionKind, Literal(_TREATY_ACTION[rel.kind]))
+        e = _id(f"event/treaty/{_h(relation_key(rel))}")
+        self.add(e, _rdf.type, _lkg.TreatyAction)
+        self.add(e, _rdf.type, _prov.Activity)
+        self.add(e, _lkg.treaty, treaty)
+        self.add(e, _lkg.actionKind, string(_TREATY_ACTION[rel.kind]))
         if basis is not None:
-            self.add(e, LKG.legalBasis, basis)
+            self.add(e, _lkg.legalBasis, basis)
         if rel.date is not None:
-            self.add(e, LKG.date, date_literal(rel.date))
-        self.add(e, LKG.evidence, self.mention_node(rel, str(rel.kind), e))
+            self.add(e, _lkg.date, date_literal(rel.date))
+        self.add(e, _lkg.evidence, self.mention_node(rel, str(rel.kind), e))
 
-    def article(self, m: Mention, instrument: URIRef) -> None:
-        s = URIRef(f"{instrument}/article/{quote(m.number, safe='')}")
-        self.add(s, RDF.type, LKG.Article)
-        self.add(s, RDF.type, ELI.LegalResourceSubdivision)
-        self.add(s, ELI.is_part_of, instrument)
-        self.add(instrument, ELI.has_part, s)
-        self.add(s, LKG.articleNumber, Literal(m.number))
-        self.add(s, RDFS.label, self.ar(f"المادة {m.number}"))
-        self.add(paragraph_iri(m.doc_id, m.para), LKG.cites, s)
+    def article(self, m: Mention, instrument: str) -> None:
+        s = f"{instrument[:-1]}/article/{quote(m.number, safe='')}>"
+        self.add(s, _rdf.type, _lkg.Article)
+        self.add(s, _rdf.type, _eli.LegalResourceSubdivision)
+        self.add(s, _eli.is_part_of, instrument)
+        self.add(instrument, _eli.has_part, s)
+        self.add(s, _lkg.articleNumber, string(m.number))
+        self.add(s, _rdfs.label, arabic(f"المادة {m.number}"))
+        self.add(paragraph_iri(m.doc_id, m.para), _lkg.cites, s)
         self.mention_node(m, "article", s)
 
     # --- relations ----------------------------------------------------------------------
@@ -280,15 +382,11 @@ class _Builder:
                 self.article(rel.head, tail)
             return
         if rel.kind == RelationKind.SUBORDINATE_TO and tail is not None:
-            self.add(head, LKG.subordinateTo, tail)
+            self.add(head, _lkg.subordinateTo, tail)
             if rel.tail is not None and rel.tail.kind == MentionKind.INSTITUTION:
-                self.add(head, ORG.subOrganizationOf, tail)
+                self.add(head, _org.subOrganizationOf, tail)
             return
-        instrument_link = {
-            RelationKind.APPROVES: LKG.approves,
-            RelationKind.REPEALS: ELI.repeals,
-            RelationKind.AMENDS: ELI.amends,
-        }.get(rel.kind)
+        instrument_link = _INSTRUMENT_LINK.get(rel.kind)
         if instrument_link is not None:
             if tail is not None:
                 self.add(head, instrument_link, tail)
@@ -299,54 +397,49 @@ class _Builder:
         event_class = _EVENT_CLASS.get(rel.kind)
         if event_class is None:
             return
-        e = ID[f"event/{_EVENT_PATH[rel.kind]}/{_h(relation_key(rel))}"]
-        self.add(e, RDF.type, event_class)
-        self.add(e, RDF.type, ORG.ChangeEvent)
-        target = ORG.resultingOrganization
+        e = _id(f"event/{_EVENT_PATH[rel.kind]}/{_h(relation_key(rel))}")
+        self.add(e, _rdf.type, event_class)
+        self.add(e, _rdf.type, _org.ChangeEvent)
+        target = _org.resultingOrganization
         if rel.kind in (RelationKind.ABOLISHES, RelationKind.REORGANISED):
-            target = ORG.originalOrganization
+            target = _org.originalOrganization
         self.add(e, target, head)
         instrument = tail if rel.tail is not None and rel.tail.kind == MentionKind.INSTRUMENT else None
-        if rel.kind in (RelationKind.REPLACES, RelationKind.RENAMED, RelationKind.MERGED):
+        if rel.kind in _SUCCESSION:
             if tail is not None:
-                self.add(e, ORG.originalOrganization, tail)
-                predicate = {
-                    RelationKind.REPLACES: LKG.replaces,
-                    RelationKind.RENAMED: LKG.renamedFrom,
-                    RelationKind.MERGED: LKG.mergedInto,
-                }[rel.kind]
+                self.add(e, _org.originalOrganization, tail)
                 if rel.kind == RelationKind.MERGED:
-                    self.add(tail, predicate, head)
+                    self.add(tail, _SUCCESSION[rel.kind], head)
                 else:
-                    self.add(head, predicate, tail)
+                    self.add(head, _SUCCESSION[rel.kind], tail)
             instrument = None
         if instrument is not None:
-            self.add(e, LKG.legalBasis, instrument)
+            self.add(e, _lkg.legalBasis, instrument)
         date = rel.date or (rel.tail.date if rel.tail is not None else None)
         if date is not None:
-            self.add(e, LKG.date, date_literal(date))
+            self.add(e, _lkg.date, date_literal(date))
         if rel.planned:
-            self.add(e, LKG.planned, Literal(True))
+            self.add(e, _lkg.planned, typed("true", _xsd.boolean))
         if rel.kind == RelationKind.ESTABLISHED_BY and not rel.planned:
             if instrument is not None:
-                self.add(head, LKG.establishedBy, instrument)
+                self.add(head, _lkg.establishedBy, instrument)
             if date is not None:
-                self.add(head, LKG.establishedOn, date_literal(date))
+                self.add(head, _lkg.establishedOn, date_literal(date))
         if rel.kind == RelationKind.ABOLISHES and instrument is not None:
-            self.add(head, LKG.abolishedBy, instrument)
+            self.add(head, _lkg.abolishedBy, instrument)
         ev = self.mention_node(rel, f"{rel.kind}", e)
-        self.add(e, LKG.evidence, ev)
+        self.add(e, _lkg.evidence, ev)
 
 
-def to_graph(
+def document_triples(
     result: DocumentResult,
     labels: dict[str, str],
     timestamp: str | None = None,
     titles: dict[str, str] | None = None,
     *,
     deferred: Deferred | None = None,
-) -> Graph:
-    """Return the RDF graph of one document's extraction result.
+) -> DocumentTriples:
+    """Return the statements of one document's extraction result, split by named graph.
 
     With ``deferred`` (the streaming build, which cannot yet know the labels and titles chosen
     across documents) no ``rdfs:label``/``eli:title`` chosen by count is written: each is
@@ -366,4 +459,23 @@ def to_graph(
             if m is not None and m.kind != MentionKind.ARTICLE:
                 b.entity(m)
         b.relation(rel)
-    return b.g
+    return b.triples()
+
+
+def rdf_graph(ntriples: str) -> Graph:
+    """Parse N-Triples text into an rdflib Graph (for SHACL and tests)."""
+    g = Graph()
+    g.parse(data=ntriples, format="nt")
+    return g
+
+
+def to_graph(
+    result: DocumentResult,
+    labels: dict[str, str],
+    timestamp: str | None = None,
+    titles: dict[str, str] | None = None,
+    *,
+    deferred: Deferred | None = None,
+) -> Graph:
+    """Return the RDF graph of one document's extraction result (:func:`document_triples`)."""
+    return rdf_graph(document_triples(result, labels, timestamp, titles, deferred=deferred).ntriples())

@@ -24,6 +24,7 @@ from kg.build import BuildSummary, build, document_graphs, extract_document
 from kg.ingest import collect_inputs, read_document
 from kg.resources import corpus_dir
 from kg.store import Store, graph_iri
+from kg.triples import doc_iri
 from kg.vocab import ELI
 
 Triple = tuple[object, object, object]
@@ -32,7 +33,7 @@ Triple = tuple[object, object, object]
 def _store_graphs(store_path: Path) -> dict[str, set[Triple]]:
     """Every named graph of the store as a set of rdflib triples, by graph name."""
     with Store.open(store_path, create=False) as store:
-        names = [*store.documents(), "labels"]
+        names = [*store.documents(), "labels", "entities"]
         dumps = {n: store.dump(ox.RdfFormat.N_TRIPLES, graph=n).decode("utf-8") for n in names}
     return {n: set(Graph().parse(data=text, format="nt")) for n, text in dumps.items()}
 
@@ -64,20 +65,28 @@ def test_streaming_graph_ttl_equals_in_memory_union(
     assert built_sample.triples == len(expected)
 
 
+def _in_document(doc_id: str, triple: Triple) -> bool:
+    node = str(doc_iri(doc_id))[1:-1]
+    return str(triple[0]) == node or str(triple[0]).startswith(node + "/")
+
+
 def test_streaming_store_equals_in_memory_graphs(
     built_sample: BuildSummary, reference: dict[str, set[Triple]]
 ) -> None:
-    """Each document graph is the reference minus its chosen labels/titles, which sit in labels."""
+    """Each document graph holds the reference's statements about the document and under it;
+    the rest is in graph/entities once, but for the chosen labels/titles, in graph/labels."""
     graphs = _store_graphs(built_sample.store_path)
-    labels = graphs.pop("labels")
+    labels, entities = graphs.pop("labels"), graphs.pop("entities")
     assert sorted(graphs) == sorted(reference)
     assert labels and {p for _, p, _ in labels} <= {RDFS.label, ELI.title}
     for doc_id, expected in reference.items():
-        got = graphs[doc_id]
-        assert got <= expected, _diff(expected, got)
-        moved = expected - got
-        assert moved <= labels, _diff(labels, moved)
-    union = set().union(*graphs.values(), labels)
+        own = {t for t in expected if _in_document(doc_id, t)}
+        assert graphs[doc_id] == own, _diff(own, graphs[doc_id])
+    shared = {t for doc_id, ts in reference.items() for t in ts if not _in_document(doc_id, t)}
+    assert entities <= shared, _diff(shared, entities)
+    assert shared - entities <= labels, _diff(labels, shared - entities)
+    assert not any(_in_document(doc_id, t) for doc_id in reference for t in entities | labels)
+    union = set().union(*graphs.values(), entities, labels)
     assert union == set().union(*reference.values())
 
 
@@ -87,10 +96,11 @@ def test_labels_graph_has_one_label_per_entity(built_sample: BuildSummary) -> No
     assert len(subjects) == len(set(subjects)) > 100
 
 
-def test_store_lists_documents_without_the_labels_graph(built_sample: BuildSummary) -> None:
+def test_store_lists_documents_without_the_shared_graphs(built_sample: BuildSummary) -> None:
     with Store.open(built_sample.store_path, create=False) as store:
-        assert "labels" not in store.documents()
-        assert graph_iri("labels") in store.graphs()
+        assert store.documents() == sorted(p.name for p in collect_inputs([corpus_dir()])[0])
+        for shared in ("labels", "entities", "ontology"):
+            assert graph_iri(shared) in store.graphs() and store.count(shared) > 500
 
 
 @given(st.text(alphabet="أإآٱىةیکاب \u00a0\t\u2009٣۳5x\n", max_size=60))

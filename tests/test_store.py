@@ -74,6 +74,21 @@ def test_read_only_store_refuses_writes(store_dir: Path) -> None:
         store.replace_document("doc_a", rdflib.Graph())
 
 
+def test_bulk_load_puts_quads_in_their_graphs(tmp_path: Path) -> None:
+    quads = (
+        '<https://e/doc> <https://e/p> "قال \\"نعم\\"\\n" <https://w3id.org/legalkg/graph/d> .\n'
+        "<https://e/x> <https://e/p> <https://e/y> <https://w3id.org/legalkg/graph/entities> .\n"
+    ).encode()
+    with Store.open(tmp_path / "store") as store:
+        store.bulk_load_nquads(quads)
+        store.bulk_load_nquads(quads)  # loading the same quads again adds nothing
+        assert (store.count("d"), store.count("entities"), store.count()) == (1, 1, 2)
+        with pytest.raises(StoreError, match="cannot load quads"):
+            store.bulk_load_nquads(b'<https://e/a> <https://e/p> "unterminated .\n')
+    with Store.open(tmp_path / "store", create=False) as store, pytest.raises(StoreError, match="read-only"):
+        store.bulk_load_nquads(quads)
+
+
 def test_dataset_round_trip(store_dir: Path) -> None:
     expected = rdflib.Dataset()
     expected.parse(SAMPLE_TRIG, format="trig")
