@@ -50,6 +50,7 @@ def test_golden_graph_states_the_headline_fact(tmp_path: Path) -> None:
             "parent": "رئيس الجمهورية",
             "doc": "establishment.txt",
             "para": "1",
+            "statements": "1",
         }
     ]
 

@@ -43,17 +43,17 @@ def test_every_required_query_exists_with_a_header() -> None:
 def test_establishments_rows(store_dir: Path) -> None:
     rows = run_query("establishments", store=store_dir)
     assert rows.columns == ["institution", "instrument_type", "instrument_date", "issuer",
-                            "parent", "doc", "para"]
+                            "parent", "doc", "para", "statements"]
     assert rows == [
         {"institution": "الدائرة الحكومية للهجرة", "instrument_type": "decree",
          "instrument_date": "2007-03-19", "issuer": "رئيس الجمهورية", "parent": "مجلس الوزراء",
-         "doc": "doc_a", "para": "12"},
+         "doc": "doc_a", "para": "12", "statements": "1"},
         {"institution": "مفوض حقوق الإنسان (أمين المظالم)", "instrument_type": "constitutional_law",
          "instrument_date": "2001-12-28", "issuer": "ملي مجلس", "parent": "", "doc": "doc_b",
-         "para": "5"},
+         "para": "5", "statements": "1"},
         # no legal basis: the type is empty and the date is the event's own date
         {"institution": "مؤسسة الشباب", "instrument_type": "", "instrument_date": "2012",
-         "issuer": "", "parent": "", "doc": "doc_b", "para": "6"},
+         "issuer": "", "parent": "", "doc": "doc_b", "para": "6", "statements": "1"},
     ]
 
 
