@@ -16,7 +16,7 @@ from .dates import DateMatch, parse_date
 from .lexicon import alternation, table
 from .records import RelationKind
 from .relations import FoundRelation
-from .rules import Found, sentence_bounds
+from .rules import Found, _scan, _with_heads, sentence_bounds
 
 _GAP = re.compile(r"[\s،,]*(?:(?:في)\s*)?[\s،,]*")  # between the verb and the head, around a date
 # a date that is the amended act's own: «المؤرخ …», «الصادر في …», «رقم 5 لسنة 2015»
@@ -27,7 +27,8 @@ _OWN_DATE = re.compile(r"(?:(?:المؤرخ|المؤرخة|الصادر|الصا
 def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     rows = table("amendments.tsv")
     forms = {role: [f for f, r in rows.items() if r["role"] == role] for role in ("head", "verb", "relative")}
-    head = re.compile(r"(?<!\w)(?:[وب]?(?:ال|لل|ل)?)(?P<head>" + alternation(forms["head"]) + r")(?!\w)")
+    heads = alternation(forms["head"])
+    head = _with_heads(r"(?<!\w)(?:[وب]?(?:ال|لل|ل)?)(?P<head>" + heads + r")(?!\w)", heads)
     verb = re.compile(r"(?<!\w)[وف]?(?:" + alternation(forms["verb"]) + r")(?!\w)")
     relative = re.compile(
         r"\s+(?:" + alternation(forms["relative"]) + r")\s+(?:" + alternation(forms["verb"]) + r")(?!\w)"
@@ -61,7 +62,7 @@ def find_amendments(
     head, _verb, relative = _regexes()
     result = list(instruments)
     amendments: list[Found] = []
-    for m in head.finditer(f):
+    for m in _scan(head, f):  # head.finditer(f), tried only at the words holding a head
         if any(i.start <= m.start("head") < i.end for i in result):
             continue
         s_start, s_end = sentence_bounds(t, m.start())

@@ -47,11 +47,15 @@ def _months() -> dict[str, tuple[int, str]]:
 @cache
 def _regexes() -> tuple[tuple[str, re.Pattern[str]], ...]:
     names = alternation(_months())
-    one = rf"(?<![^\W\d_])(?:{names})(?!\w)"
+    one = rf"(?<![^\W\d_])(?:{names})(?!\w)"  # no letter right before
     month = rf"{one}(?:\s*/\s*{one})?"
+    # no letter or digit right before, checked after the first letter (see alternation)
+    first = alternation(_months(), guard=r"[^\W_]")
+    word_month = rf"(?:{first})(?!\w)(?:\s*/\s*{one})?"
     found = patterns("date_patterns.tsv")
     return tuple(
-        (name, compile_pattern(found[name], "date_patterns.tsv", MONTH=month))
+        (name, compile_pattern(found[name], "date_patterns.tsv", MONTH=month,
+                               WORD_MONTH=word_month))
         for name in _PATTERN_ORDER
     )
 

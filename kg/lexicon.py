@@ -23,12 +23,17 @@ def fold_form(form: str) -> str:
     return " ".join(fold(_DIACRITICS.sub("", form)).split())
 
 
-def alternation(forms: Iterable[str]) -> str:
+def alternation(forms: Iterable[str], guard: str = "") -> str:
     """Return a regex alternation of folded forms, longest first; spaces match any run of spaces.
 
     It is written as a trie, «مجلس(?:\\s+الوزراء|)» for «مجلس الوزراء» and «مجلس»: of the forms
     that match at a position (each a prefix of the next), the regex engine still tries the
     longest first, but it compares each character once instead of once per form.
+
+    ``guard`` (a character class) is what must not come right before a match: «(?<![^\\W_])».
+    Its look-behind is checked after the first character, «ك(?<![^\\W_]ك)انون», so a regex
+    that opens with the alternation still opens with a set of characters, which the engine
+    looks for quickly; a regex that opens with a look-behind is tried at every position.
     """
     trie: dict[str, dict] = {}
     for form in {fold_form(f) for f in forms if f.strip()}:
@@ -36,14 +41,16 @@ def alternation(forms: Iterable[str]) -> str:
         for c in form:
             node = node.setdefault(c, {})
         node[""] = {}  # a form ends here
-    return _trie_regex(trie)
+    return _trie_regex(trie, guard)
 
 
-def _trie_regex(node: dict[str, dict]) -> str:
+def _trie_regex(node: dict[str, dict], guard: str = "") -> str:
     # at most one branch can match the next character (forms have no other whitespace than
     # single spaces), and ending here comes last: longer forms are tried first
     branches = [
-        (r"\s+" if c == " " else re.escape(c)) + _trie_regex(child)
+        (r"\s+" if c == " " else re.escape(c))
+        + (f"(?<!{guard}{re.escape(c)})" if guard else "")
+        + _trie_regex(child)
         for c, child in sorted(node.items())
         if c
     ]

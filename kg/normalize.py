@@ -43,14 +43,15 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789"
 _FOLD = str.maketrans("أإآٱىةیک", "اااايهيك")
 # str.translate with a dict table costs ~150 ns a character; nine str.replace calls are 20x faster
 _FOLD_PAIRS = tuple((chr(a), chr(b)) for a, b in _FOLD.items())
-_RUNS = re.compile(" {2,}")
+_RUNS = re.compile("  +")  # « {2,}»; opening with two spaces, it is looked for 4x faster
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:\d+\]\**")
 _FOOTNOTE_BODY = re.compile(r"\[(\d+):[ \t*]*([^\[\]]*)\]")
 _TOKEN = re.compile(f"[{_LETTER}]+")
 _TOKEN_SPLIT = re.compile(f"([{_LETTER}]+)")
 _FOLD_OUTSIDE = "".join(a for a, _b in _FOLD_PAIRS if not _TOKEN.fullmatch(a))  # ٱ ی ک
 # a year split in two after a month name (see _year_pattern, the reference form of this test)
-_YEAR_DIGITS = re.compile(r"(?P<a>\d{1,3}) (?P<b>\d{1,3})(?![\d.,]| \d)")
+# («\d\d{0,2}» is «\d{1,3}» opening with a digit, which the regex engine looks for quickly)
+_YEAR_DIGITS = re.compile(r"(?P<a>\d\d{0,2}) (?P<b>\d{1,3})(?![\d.,]| \d)")
 _LETTER_MIN, _LETTER_MAX = "\u0621", "\u064a"  # the range of _LETTER
 _GROUPED = re.compile(r"\d{3}(?:\.\d+)?(?: \d{3})*(?: \d{1,3})?|\d{1,3}(?:\.\d+)?")
 
@@ -271,7 +272,7 @@ def join_split_dates(text: str) -> list[Edit]:
         if 10 <= int(m["a"] + m["b"]) <= 31:
             edits.append((m.end("a"), m.start("b"), ""))
     # «MONTH(/WORD)? a b»: find the digit pairs first (rare), then look back for the month
-    months = _month_forms()
+    months = _month_forms_by_length()
     for m in _YEAR_DIGITS.finditer(folded):
         if len(m["a"]) + len(m["b"]) != 4 or not 1800 <= int(m["a"] + m["b"]) <= 2099:
             continue
@@ -282,7 +283,8 @@ def join_split_dates(text: str) -> list[Edit]:
         while w > 0 and _LETTER_MIN <= folded[w - 1] <= _LETTER_MAX:
             w -= 1
         ends = (end, w - 1) if w < end and folded[w - 1 : w] == "/" else (end,)
-        if any(folded.endswith(month, 0, e) for e in ends for month in months):
+        # a month ends at e: folded.endswith(month, 0, e) for some month, by the months' lengths
+        if any(folded[e - size : e] in forms for e in ends for size, forms in months if size <= e):
             edits.append((m.end("a"), m.start("b"), ""))
     return sorted(edits)
 
@@ -470,6 +472,13 @@ def _split_rules() -> _SplitRules:
 @cache
 def _month_forms() -> frozenset[str]:
     return frozenset(fold(row["form"]) for row in read_tsv("months.tsv"))
+
+
+@cache
+def _month_forms_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The folded month forms grouped by length: (length, forms)."""
+    sizes = sorted({len(f) for f in _month_forms()})
+    return tuple((n, frozenset(f for f in _month_forms() if len(f) == n)) for n in sizes)
 
 
 @cache

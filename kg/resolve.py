@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import fields, replace
+from operator import attrgetter
+from typing import TypeVar
 
 from .lexicon import fold_form
 from .records import DocumentResult, Mention, MentionKind, Relation
@@ -62,8 +64,35 @@ def issuer_key(m: Mention) -> str:
     return "post:" + m.issuer
 
 
+T = TypeVar("T")
+
+
+def _replacer(cls: type[T], *names: str) -> Callable[..., T]:
+    """``dataclasses.replace(obj, **dict(zip(names, values)))`` as ``f(obj, *values)``, 2x faster.
+
+    (All fields of ``cls`` are ``__init__`` arguments, in order; resolving a document calls
+    it once per mention.)
+    """
+    assert all(f.init for f in fields(cls)), cls  # type: ignore[arg-type]
+    order = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    get = attrgetter(*order)
+    at = [order.index(n) for n in names]
+
+    def copy(obj: T, *values: object) -> T:
+        args = list(get(obj))
+        for i, v in zip(at, values, strict=True):
+            args[i] = v
+        return cls(*args)
+
+    return copy
+
+
+_keyed_copy = _replacer(Mention, "key")
+_linked_copy = _replacer(Relation, "head", "tail")
+
+
 def _with_key(m: Mention) -> Mention:
-    return m if m.key else replace(m, key=mention_key(m))
+    return m if m.key else _keyed_copy(m, mention_key(m))
 
 
 def _keyed(keyed: dict[int, Mention], m: Mention | None) -> Mention | None:
@@ -78,7 +107,7 @@ def resolve(results: Iterable[DocumentResult]) -> list[DocumentResult]:
     for r in results:
         keyed = {id(m): _with_key(m) for m in r.mentions}
         relations = tuple(
-            replace(rel, head=_keyed(keyed, rel.head), tail=_keyed(keyed, rel.tail))
+            _linked_copy(rel, _keyed(keyed, rel.head), _keyed(keyed, rel.tail))
             for rel in r.relations
         )
         out.append(replace(r, mentions=tuple(keyed[id(m)] for m in r.mentions), relations=relations))

@@ -21,7 +21,9 @@ from .records import Date
 _WORD = re.compile(r"[^\s،,.;:؛!?؟()\[\]\"«»“”'/]+")
 _PUNCT_END = re.compile(r"[\s]*[،,.;:؛!?؟()\[\]\"«»“”]")
 _PARAGRAPH_NUMBER = re.compile(r"\s*[\d ]{1,6}-\s*")
-_SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[;؛!?؟\n]|\s-\s")  # «رقم 103.13» goes on
+# «(?<!\d)\.|\.(?!\d)|[;؛!?؟\n]|\s-\s» («رقم 103.13» goes on), written to open with a set of
+# characters (which the regex engine looks for quickly) and test the look-arounds after it
+_SENTENCE_END = re.compile(r"[.;؛!?؟\s](?:(?<=\.)(?:(?<!\d\.)|(?!\d))|(?<=[;؛!?؟\n])|(?<=\s)-\s)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ def _sentence_end(t: str, pos: int) -> int:
 
 
 _HEADS: dict[re.Pattern[str], re.Pattern[str]] = {}  # word-start regex -> its bare head words
+_WORD_CHARS = re.compile(r"\w*")
 
 
 def _with_heads(regex: str, heads: str) -> re.Pattern[str]:
@@ -79,23 +82,27 @@ def _with_heads(regex: str, heads: str) -> re.Pattern[str]:
 
 
 def _scan(regex: re.Pattern[str], f: str) -> Iterator[re.Match[str]]:
-    """``regex.finditer(f)``, started where the first match can start at the earliest.
+    """``regex.finditer(f)``, tried only at the words that hold a head word.
 
     A regex that opens with a look-behind is tried at every position of the text; its bare
-    head words are looked for by their first letters.  No match starts before the word that
-    holds the first head word (its prefix letters are in the same word), and most paragraphs
-    hold none at all.
+    head words are looked for by their first letters instead.  A match starts at the start of
+    the word that holds its head word (its prefix letters are in the same word), so the regex
+    only needs trying there, once per such word, and most paragraphs hold none at all.
     """
     heads = _HEADS.get(regex)
     if heads is None:
-        return regex.finditer(f)
-    first = heads.search(f)
-    if first is None:
-        return iter(())
-    start = first.start()
-    while start and (f[start - 1].isalnum() or f[start - 1] == "_"):  # what «\w» matches
-        start -= 1
-    return regex.finditer(f, start)
+        yield from regex.finditer(f)
+        return
+    search, match = heads.search, regex.match
+    pos = last = 0  # look for heads from pos; the previous match ended at last
+    while (found := search(f, pos)) is not None:
+        start = head = found.start()
+        while start and (f[start - 1].isalnum() or f[start - 1] == "_"):  # what «\w» matches
+            start -= 1
+        pos = max(_WORD_CHARS.match(f, head).end(), head + 1)  # a head later in the word: same start
+        if start >= last and (m := match(f, start)) is not None:
+            yield m
+            last = m.end()
 
 
 # --- lexicons compiled -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ as an rdflib Graph (tests, SHACL).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from heapq import merge
@@ -59,6 +60,8 @@ _prov, _dcterms, _skos = _Bracketed(PROV), _Bracketed(DCTERMS), _Bracketed(SKOS)
 _ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)} | {
     0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
 }
+# str.translate with a dict costs ~150 ns a character: only texts that need an escape pay it
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(map(chr, _ESCAPES))) + "]")
 _DATATYPE = {
     Precision.DAY: _xsd.date, Precision.MONTH: _xsd.gYearMonth, Precision.YEAR: _xsd.gYear,
 }
@@ -102,14 +105,18 @@ def _h(key: str) -> str:
 # --- terms (N-Triples text) -----------------------------------------------------------------
 
 
+def _escaped(text: str) -> str:
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+
+
 def string(text: str) -> str:
     """An ``xsd:string`` literal, escaped exactly as N-Triples (and pyoxigraph) write it."""
-    return f'"{text.translate(_ESCAPES)}"'
+    return f'"{_escaped(text)}"'
 
 
 def arabic(text: str) -> str:
     """An ``@ar`` literal."""
-    return f'"{text.translate(_ESCAPES)}"@ar'
+    return f'"{_escaped(text)}"@ar'
 
 
 def typed(lexical: str, datatype: str) -> str:
@@ -131,11 +138,13 @@ def _id(path: str) -> str:
     return f"<{ID}{path}>"
 
 
+@lru_cache(maxsize=64)  # urllib's quote is slow; a document asks thousands of times
 def doc_iri(doc_id: str) -> str:
     """The document node ``<id:doc/D>``."""
     return _id(f"doc/{quote(doc_id, safe='')}")
 
 
+@lru_cache(maxsize=4096)  # bounded: memory stays flat over a corpus
 def paragraph_iri(doc_id: str, number: str) -> str:
     return f"{doc_iri(doc_id)[:-1]}/p/{quote(number, safe='')}>"
 
@@ -216,6 +225,12 @@ class _Builder:
         else:
             self.in_entities.add(f"{s} {p} {o}")
 
+    def add_all(self, s: str, pairs: tuple[tuple[str, str], ...]) -> None:
+        """``add(s, p, o)`` for each ``(p, o)`` of ``pairs``."""
+        statements = self.in_document if s.startswith(self.doc_prefix) or s == self.doc_node \
+            else self.in_entities
+        statements.update([f"{s} {p} {o}" for p, o in pairs])
+
     def triples(self) -> DocumentTriples:
         return DocumentTriples(tuple(sorted(self.in_document)), tuple(sorted(self.in_entities)))
 
@@ -245,22 +260,25 @@ class _Builder:
             self.add(run, _prov.startedAtTime, typed(lexical.translate(_ESCAPES), _xsd.dateTime))
 
     def paragraph(self, p: Paragraph, orig: tuple[int, int]) -> None:
-        s = paragraph_iri(self.doc_id, p.number)
-        self.add(s, _rdf.type, _lkg.Paragraph)
-        self.add(s, _lkg.document, self.doc_node)
-        self.add(s, _lkg.paragraphNumber, string(p.number))
-        self.add(s, _lkg.paragraphIndex, integer(p.index))
-        self.add(s, _lkg.startOffset, integer(orig[0]))
-        self.add(s, _lkg.endOffset, integer(orig[1]))
+        self.add_all(paragraph_iri(self.doc_id, p.number), (
+            (_rdf.type, _lkg.Paragraph),
+            (_lkg.document, self.doc_node),
+            (_lkg.paragraphNumber, string(p.number)),
+            (_lkg.paragraphIndex, integer(p.index)),
+            (_lkg.startOffset, integer(orig[0])),
+            (_lkg.endOffset, integer(orig[1])),
+        ))
 
     def mention_node(self, m: Mention | Relation, kind: str, denotes: str) -> str:
         s = mention_iri(m, kind)
-        self.add(s, _rdf.type, _lkg.Mention)
-        self.add(s, _lkg.inParagraph, paragraph_iri(m.doc_id, m.para))
-        self.add(s, _lkg.startOffset, integer(m.start))
-        self.add(s, _lkg.endOffset, integer(m.end))
-        self.add(s, _lkg.snippet, string(m.snippet))
-        self.add(s, _lkg.denotes, denotes)
+        self.add_all(s, (
+            (_rdf.type, _lkg.Mention),
+            (_lkg.inParagraph, paragraph_iri(m.doc_id, m.para)),
+            (_lkg.startOffset, integer(m.start)),
+            (_lkg.endOffset, integer(m.end)),
+            (_lkg.snippet, string(m.snippet)),
+            (_lkg.denotes, denotes),
+        ))
         return s
 
     # --- entities -----------------------------------------------------------------------
