@@ -468,6 +468,18 @@ def _drop_nested(found: list[Found]) -> list[Found]:
 # --- instruments ---------------------------------------------------------------------------
 
 
+_ABOUT = re.compile(r"[\s،]*(?:بشان|المتعلق|المتعلقه|الخاص|الخاصه|يتعلق|تتعلق)(?!\w)|[\s،]*(?:المتعلق|المتعلقه|الخاص|الخاصه)\s*ب")
+
+
+def _approved_here(f: str, start: int, end: int, sentence_end: int, near: bool = False) -> bool:
+    """An approval trigger earlier in the sentence or right after the phrase («أقر مجلس الوزراء
+    بتاريخ … "قواعد …"», «… المعتمدة بموجب»); only just before it when ``near`` («نظام» is
+    also "system": «اعتمد … نظام معلومات» is not an act)."""
+    before = f[max(0, start - 20) if near else sentence_bounds(f, start)[0] : start]
+    after = f[end : min(sentence_end, end + 30)]
+    return any(row["relation"] == "approves" for _s, _e, row in find_triggers(before + " " + after))
+
+
 def _body_issuer(f: str, pos: int, by_start: dict[int, Found]) -> Found | None:
     """A body or post named right at ``pos`` (after a space and an optional «ل»)."""
     at = pos + 1 if f.startswith(" ", pos) else pos
@@ -635,7 +647,10 @@ def find_instruments(
             "title" in info and not named
         )
         if row["needs"] == "name+attr" and not any(k in info for k in ("issuer", "date", "number")) \
-                and not attrs["issued_by_act"].match(f[pos:sentence_end]):
+                and not _ABOUT.match(f, m.end()) \
+                and not attrs["issued_by_act"].match(f[pos:sentence_end]) \
+                and not _approved_here(f, m.start("head"), pos, sentence_end,
+                                       near=head.startswith("نظام")):
             continue  # «نظام التعليم» is a system; «نظام العمل رقم 8» is an act
         if not has_attr and row["needs"] == "attr":
             has_attr = _attributes_before(f, m.start("head"), dates, info)
