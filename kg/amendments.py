@@ -15,12 +15,8 @@ from functools import cache
 from .dates import DateMatch, parse_date
 from .lexicon import alternation, table
 from .records import RelationKind
-from .relations import FoundRelation
+from .relations import FoundRelation, _pattern
 from .rules import Found, _scan, _with_heads, sentence_bounds
-
-_GAP = re.compile(r"[\s،,]*(?:(?:في)\s*)?[\s،,]*")  # between the verb and the head, around a date
-# a date that is the amended act's own: «المؤرخ …», «الصادر في …», «رقم 5 لسنة 2015»
-_OWN_DATE = re.compile(r"(?:(?:المؤرخ|المؤرخة|الصادر|الصادرة|المعتمد|المعتمدة)\s*(?:في\s*)?|رقم\s*\S+\s*)$")
 
 
 @cache
@@ -44,7 +40,7 @@ def _verb_before(
     for v in reversed(list(verb.finditer(f, max(s_start, start - 60), start))):
         inner = next((d for d in dates if v.end() <= d.start and d.end <= start and d.date), None)
         gap = f[v.end() : start] if inner is None else f[v.end() : inner.start] + f[inner.end : start]
-        if _GAP.fullmatch(gap):
+        if _pattern("amendment_gap").fullmatch(gap):
             return v.start(), inner
     return None
 
@@ -73,14 +69,14 @@ def find_amendments(
         date = before[1] if before else None
         end = rel.end() if rel else m.end()
         if date is None and before is not None:
-            lead = re.match(r"[\s،]*(?:\d+\s*-\s*)?(?:و|ف)?(?:في|منذ)\s+", f[s_start:])
+            lead = _pattern("leading_date").match(f, s_start)
             if lead:
-                at = s_start + lead.end()
+                at = lead.end()
                 date = next((d for d in dates if d.date and d.start <= at + 5 and d.end > at
                              and d.end <= before[0]), None)
         if date is None:
             date = next((d for d in dates if d.date and end <= d.start < s_end
-                         and not _OWN_DATE.search(f[max(0, d.start - 16) : d.start])
+                         and not _pattern("amendment_own_date").search(f[max(0, d.start - 16) : d.start])
                          and not f.startswith("لسنة", d.start)), None)
             if date is not None:
                 # the amended act loses a date that was only the amendment's «في …»
@@ -102,7 +98,7 @@ def find_amendments(
 
 def _amended(f: str, amendment: Found, instruments: list[Found]) -> list[Found]:
     """The instruments right after «على» following the amendment, a coordinated list included."""
-    on = re.compile(r"[\s،,]*عل[ىي]\s+").match(f, amendment.end)
+    on = _pattern("amended_on").match(f, amendment.end)
     if on is None:
         return []
     chain, last = [], on.end()

@@ -468,9 +468,6 @@ def _drop_nested(found: list[Found]) -> list[Found]:
 # --- instruments ---------------------------------------------------------------------------
 
 
-_ABOUT = re.compile(r"[\s،]*(?:بشان|المتعلق|المتعلقه|الخاص|الخاصه|يتعلق|تتعلق)(?!\w)|[\s،]*(?:المتعلق|المتعلقه|الخاص|الخاصه)\s*ب")
-
-
 def _approved_here(f: str, start: int, end: int, sentence_end: int, near: bool = False) -> bool:
     """An approval trigger earlier in the sentence or right after the phrase («أقر مجلس الوزراء
     بتاريخ … "قواعد …"», «… المعتمدة بموجب»); only just before it when ``near`` («نظام» is
@@ -647,7 +644,7 @@ def find_instruments(
             "title" in info and not named
         )
         if row["needs"] == "name+attr" and not any(k in info for k in ("issuer", "date", "number")) \
-                and not _ABOUT.match(f, m.end()) \
+                and not attrs["about_subject"].match(f, m.end()) \
                 and not attrs["issued_by_act"].match(f[pos:sentence_end]) \
                 and not _approved_here(f, m.start("head"), pos, sentence_end,
                                        near=head.startswith("نظام")):
