@@ -40,7 +40,7 @@ def _verb_before(
     for v in reversed(list(verb.finditer(f, max(s_start, start - 60), start))):
         inner = next((d for d in dates if v.end() <= d.start and d.end <= start and d.date), None)
         gap = f[v.end() : start] if inner is None else f[v.end() : inner.start] + f[inner.end : start]
-        if _pattern("amendment_gap").fullmatch(gap):
+        if _pattern("date_gap").fullmatch(gap):
             return v.start(), inner
     return None
 
@@ -76,8 +76,8 @@ def find_amendments(
                              and d.end <= before[0]), None)
         if date is None:
             date = next((d for d in dates if d.date and end <= d.start < s_end
-                         and not _pattern("amendment_own_date").search(f[max(0, d.start - 16) : d.start])
-                         and not f.startswith("لسنة", d.start)), None)
+                         and not _pattern("amendment_own_date").search(f[max(0, d.start - 16) : d.start])),
+                        None)
             if date is not None:
                 # the amended act loses a date that was only the amendment's «في …»
                 result = [_without_date(t, f, i, date) for i in result]
@@ -117,8 +117,8 @@ def _without_date(t: str, f: str, ins: Found, date: DateMatch) -> Found:
     """``ins`` without a trailing «في DATE» that belongs to an amendment of it."""
     if not (ins.start < date.start <= ins.end and ins.date == date.date):
         return ins
-    cut = f.rfind("في", ins.start, date.start)
-    end = cut if cut > ins.start else date.start
+    cut = _pattern("date_connector").search(f, ins.start, date.start)
+    end = cut.start() if cut and cut.start() > ins.start else date.start
     while end > ins.start and t[end - 1] in " \t،,":
         end -= 1
     tail = " ".join(t[end : ins.end].split())

@@ -16,7 +16,7 @@ from functools import cache
 
 from hijridate import Hijri
 
-from .lexicon import alternation, compile_pattern, patterns, table
+from .lexicon import alternation, compile_pattern, matched_form, patterns, table
 from .normalize import fold
 from .records import Date, Precision
 
@@ -86,7 +86,7 @@ def _years_need_four_digits() -> bool:
 def month_number(expr: str) -> tuple[int, str] | None:
     """Return (month, calendar) of «كانون الأول/ديسمبر», «ديسمبر» or «كانون الأول»."""
     first = fold(expr).split("/")[0]
-    return _months().get(" ".join(first.split()))
+    return _months().get(matched_form(first))
 
 
 def _make(year: int, month: int | None, day: int | None, hijri: bool) -> tuple[Date | None, str]:

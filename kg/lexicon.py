@@ -23,6 +23,15 @@ def fold_form(form: str) -> str:
     return " ".join(fold(_DIACRITICS.sub("", form)).split())
 
 
+def matched_form(text: str) -> str:
+    """The lexicon key of a matched form: «البرنامج\n الحكومي» -> «البرنامج الحكومي».
+
+    Alternations let any run of spaces (line breaks included) stand between a form's words;
+    lookups of what they matched go through here.
+    """
+    return " ".join(text.split())
+
+
 def alternation(forms: Iterable[str], guard: str = "") -> str:
     """Return a regex alternation of folded forms, longest first; spaces match any run of spaces.
 

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from .errors import ResourceError
-from .lexicon import fold_form
+from .lexicon import fold_form, matched_form
 from .nlp import ParagraphFinds
 from .normalize import fold
 from .records import RelationKind
@@ -108,7 +108,7 @@ def model_found(text: str, start: int, end: int, *, require_head: bool = True) -
         begin = head_start - 1 if m.group("ll") else (m.start("art") if m.group("art") else head_start)
         if m.group("ll"):
             label_prefix = "ا"  # «للجنة» -> «اللجنة»
-        row = rows[" ".join(m.group("head").split())]
+        row = rows[matched_form(m.group("head"))]
         kind, itype, head = ("post" if row.get("kind") == "post" else "institution",
                              row["kind"], m.group("head"))
     elif require_head:

@@ -8,12 +8,13 @@ The clues are data (``lexicons/triggers.tsv``, ``lexicons/subordination.tsv``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 
 from .dates import DateMatch
-from .lexicon import compile_pattern, patterns, table
+from .lexicon import compile_pattern, matched_form, patterns, table
 from .records import Date, RelationKind
 from .rules import (
     Found,
@@ -103,8 +104,7 @@ def _bare_reference(f: str, pos: int, bodies: list[Found]) -> Found | None:
     m = institution_heads()[0].match(f, pos)
     if m is None or not m.group("art") or m.group("pre"):
         return None
-    return next((b for b in sorted(bodies, key=lambda x: -x.start)
-                 if b.end <= pos and b.head == m.group("head")), None)
+    return _nearest_before(bodies, pos, lambda b: b.head == m.group("head"))
 
 
 def _short_reference(t: str, f: str, pos: int, bodies: list[Found]) -> Found | None:
@@ -113,14 +113,15 @@ def _short_reference(t: str, f: str, pos: int, bodies: list[Found]) -> Found | N
     if not m:
         return None
     head = m.group("head")
-    for b in sorted(bodies, key=lambda x: -x.start):
-        if b.end > pos:
-            continue
-        if head == _pattern("post_reference").pattern and b.kind == "post":
-            return b  # «هذا المنصب» refers back to a post
-        if b.head == head or b.head == "ال" + head:
-            return b
-    return None
+    if head == _pattern("post_reference").pattern:
+        # «هذا المنصب» refers back to a post (or a body whose head is that word)
+        return _nearest_before(bodies, pos, lambda b: b.kind == "post" or b.head in (head, "ال" + head))
+    return _nearest_before(bodies, pos, lambda b: b.head in (head, "ال" + head))
+
+
+def _nearest_before(bodies: list[Found], pos: int, test: Callable[[Found], bool]) -> Found | None:
+    """The body ending before ``pos`` that starts last and passes ``test``."""
+    return next((b for b in sorted(bodies, key=lambda x: -x.start) if b.end <= pos and test(b)), None)
 
 
 def _blocked(f: str, t_start: int) -> bool:
@@ -286,13 +287,13 @@ def _bare_body(
     regex, rows = institution_heads()
     for a in anchors:
         when = next((d for d in dates if 0 <= d.start - a <= 5), None)
-        if when is not None and re.fullmatch(r"[\s،]*(?:في\s*)?", f[a : when.start]):
+        if when is not None and _pattern("date_gap").fullmatch(f[a : when.start]):
             a = when.end  # «أنشأت الوزارة في عام 2016 لجنة»
         a += len(f[a:]) - len(f[a:].lstrip(" ،"))
         m = regex.match(f, a)
         if m is None or m.group("art") or m.group("ll") or m.group("pre") or m.end() > s_end:
             continue
-        head = " ".join(m.group("head").split())  # a line break may sit inside a head
+        head = matched_form(m.group("head"))
         if rows[head].get("kind") == "post":
             continue
         end = max(m.end(), run_on(f, m.end(), s_end, after_indefinite=True))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .dates import DateMatch, find_dates
-from .lexicon import alternation, compile_pattern, fold_form, patterns, table
+from .lexicon import alternation, compile_pattern, fold_form, matched_form, patterns, table
 from .records import Date
 
 _WORD = re.compile(r"[^\s،,.;:؛!?؟()\[\]\"«»“”'/]+")
@@ -239,7 +239,7 @@ def _triggers() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
 
 def trigger_info(folded_trigger: str) -> dict[str, str]:
     """Return the triggers.tsv row of a matched (folded) trigger."""
-    return _triggers()[1][" ".join(folded_trigger.split())]
+    return _triggers()[1][matched_form(folded_trigger)]
 
 
 # --- issuers -------------------------------------------------------------------------------
@@ -294,8 +294,8 @@ def run_on(
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
         if w in g.get("stop", ()) or core in g.get("stop", ()):
             break
-        if w == "من" and i > 0 and words[i - 1][2].startswith("ل") and i + 1 < len(words) \
-                and _definite(words[i + 1][2]):
+        if w in g.get("purpose_object", ()) and i > 0 and words[i - 1][2].startswith("ل") \
+                and i + 1 < len(words) and _definite(words[i + 1][2]):
             last = words[i + 1][1]  # «للوقاية من التعذيب»: «من» completes a purpose phrase
             skip_next = True
             continue
@@ -381,7 +381,7 @@ def find_institutions(t: str, f: str) -> list[Found]:
     regex, rows = institution_heads()
     found: list[Found] = []
     for m in _scan(regex, f):
-        head = " ".join(m.group("head").split())  # a line break may sit inside a head
+        head = matched_form(m.group("head"))
         row = rows[head]
         start = m.start("head") if not m.group("art") else m.start("art")
         if m.group("ll"):
@@ -468,10 +468,12 @@ def _drop_nested(found: list[Found]) -> list[Found]:
 # --- instruments ---------------------------------------------------------------------------
 
 
+_NAME_AND_ACT = ("name+attr", "name+act")  # instrument_types.tsv `needs` of heads that are also nouns
+
+
 def _approved_here(f: str, start: int, end: int, sentence_end: int, near: bool = False) -> bool:
     """An approval trigger earlier in the sentence or right after the phrase («أقر مجلس الوزراء
-    بتاريخ … "قواعد …"», «… المعتمدة بموجب»); only just before it when ``near`` («نظام» is
-    also "system": «اعتمد … نظام معلومات» is not an act)."""
+    بتاريخ … "قواعد …"», «… المعتمدة بموجب»); only just before it when ``near``."""
     before = f[max(0, start - 20) if near else sentence_bounds(f, start)[0] : start]
     after = f[end : min(sentence_end, end + 30)]
     return any(row["relation"] == "approves" for _s, _e, row in find_triggers(before + " " + after))
@@ -502,7 +504,7 @@ def find_instruments(
     by_start = {i.start: i for i in institutions}
     found: list[Found] = []
     for m in _scan(regex, f):
-        head = " ".join(m.group("head").split())  # a line break may sit inside a head
+        head = matched_form(m.group("head"))
         row = rows[head]
         if head in _contracted() and head not in table("instrument_types.tsv") and not m.group(
             "pre"
@@ -515,7 +517,7 @@ def find_instruments(
         sentence_end = _sentence_end(t, m.start())
         named = False
         skip = attrs["state_skip"].match(f[pos:sentence_end])
-        needs = "name" if row["needs"] == "name+attr" else row["needs"]
+        needs = "name" if row["needs"] in _NAME_AND_ACT else row["needs"]
         if skip and needs == "name":
             pos += skip.end()  # «قانون جمهورية أذربيجان بشأن …»
             named = row["type"] == "constitution"  # «دستور جمهورية أذربيجان»
@@ -643,11 +645,11 @@ def find_instruments(
         has_attr = any(k in info for k in ("issuer", "date", "number", "period")) or (
             "title" in info and not named
         )
-        if row["needs"] == "name+attr" and not any(k in info for k in ("issuer", "date", "number")) \
+        if row["needs"] in _NAME_AND_ACT and not any(k in info for k in ("issuer", "date", "number")) \
                 and not attrs["about_subject"].match(f, m.end()) \
                 and not attrs["issued_by_act"].match(f[pos:sentence_end]) \
                 and not _approved_here(f, m.start("head"), pos, sentence_end,
-                                       near=head.startswith("نظام")):
+                                       near=row["needs"] == "name+attr"):
             continue  # «نظام التعليم» is a system; «نظام العمل رقم 8» is an act
         if not has_attr and row["needs"] == "attr":
             has_attr = _attributes_before(f, m.start("head"), dates, info)

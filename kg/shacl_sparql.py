@@ -252,16 +252,19 @@ class _Compiler:
 def _min_count(c: _Compiler) -> Iterator[Check]:
     c.property_only("sh:minCount")
     n = _count(c, SH.minCount)
-    if n == 0:
-        return
+    if n > 0:
+        yield c.check("sh:minCount", _fewer_than(c, n), "none")
+
+
+def _fewer_than(c: _Compiler, n: int, condition: str = "") -> str:
+    """Focus nodes with fewer than ``n`` values on the path (that meet ``condition``)."""
+    values = f"{c.path_pattern('?this', '?x')} {condition}".strip()
     if n == 1:
-        query = f"SELECT DISTINCT ?this WHERE {{ {c.target} FILTER NOT EXISTS {{ {c.path_pattern('?this', '?x')} }} }}"
-    else:
-        query = (
-            f"SELECT ?this WHERE {{ {c.target} OPTIONAL {{ {c.path_pattern('?this', '?x')} }} }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?x) < {n})"
-        )
-    yield c.check("sh:minCount", query, "none")
+        return f"SELECT DISTINCT ?this WHERE {{ {c.target} FILTER NOT EXISTS {{ {values} }} }}"
+    return (
+        f"SELECT ?this WHERE {{ {c.target} OPTIONAL {{ {values} }} }} "
+        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?x) < {n})"
+    )
 
 
 def _max_count(c: _Compiler) -> Iterator[Check]:
@@ -465,19 +468,8 @@ def _qualified(c: _Compiler) -> Iterator[Check]:
             raise c.fail(f"sh:{p[len(str(SH)):]}", "unsupported")
     n = _count(c, SH.qualifiedMinCount)
     conforms = _conforms_shape(c, c.one(SH.qualifiedValueShape), "?x", "sh:qualifiedValueShape")
-    if n == 0:
-        return
-    if n == 1:
-        query = (
-            f"SELECT DISTINCT ?this WHERE {{ {c.target} FILTER NOT EXISTS "
-            f"{{ {c.path_pattern('?this', '?x')} FILTER ({conforms}) }} }}"
-        )
-    else:
-        query = (
-            f"SELECT ?this WHERE {{ {c.target} OPTIONAL {{ {c.path_pattern('?this', '?x')} "
-            f"FILTER ({conforms}) }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?x) < {n})"
-        )
-    yield c.check("sh:qualifiedMinCount", query, "none")
+    if n > 0:
+        yield c.check("sh:qualifiedMinCount", _fewer_than(c, n, f"FILTER ({conforms})"), "none")
 
 
 def _qualified_min_count(c: _Compiler) -> Iterator[Check]:

@@ -32,7 +32,7 @@ def test_forms_are_unique_after_folding(name: str) -> None:
 def test_codes_are_known() -> None:
     types = {t.value for t in InstrumentType}
     assert {r["type"] for r in read_tsv("instrument_types.tsv")} <= types
-    assert {r["needs"] for r in read_tsv("instrument_types.tsv")} <= {"-", "attr", "name", "name+attr"}
+    assert {r["needs"] for r in read_tsv("instrument_types.tsv")} <= {"-", "attr", "name", "name+attr", "name+act"}
     codes = {r["code"] for r in read_tsv("issuers.tsv")}
     assert {r["issuer"] for r in read_tsv("instrument_types.tsv")} - {""} <= codes
     kinds = {k.value for k in RelationKind}
@@ -44,6 +44,7 @@ def test_codes_are_known() -> None:
     assert {r["role"] for r in read_tsv("amendments.tsv")} <= {"head", "verb", "relative"}
     assert {r["role"] for r in read_tsv("name_grammar.tsv")} <= {
         "continue", "stop", "state", "relational", "generic_before", "generic_after", "state_body",
+        "purpose_object",
     }
 
 
