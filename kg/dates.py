@@ -48,10 +48,11 @@ def _months() -> dict[str, tuple[int, str]]:
 def _regexes() -> tuple[tuple[str, re.Pattern[str]], ...]:
     names = alternation(_months())
     one = rf"(?<![^\W\d_])(?:{names})(?!\w)"  # no letter right before
-    month = rf"{one}(?:\s*/\s*{one})?"
+    echo = rf"(?:\s+{one})?"  # «تشرين الثاني/نوفمبر نوفمبر»: the second spelling printed twice
+    month = rf"{one}(?:\s*/\s*{one}{echo})?"
     # no letter or digit right before, checked after the first letter (see alternation)
     first = alternation(_months(), guard=r"[^\W_]")
-    word_month = rf"(?:{first})(?!\w)(?:\s*/\s*{one})?"
+    word_month = rf"(?:{first})(?!\w)(?:\s*/\s*{one}{echo})?"
     found = patterns("date_patterns.tsv")
     return tuple(
         (name, compile_pattern(found[name], "date_patterns.tsv", MONTH=month,

@@ -177,6 +177,31 @@ def _issuer_codes() -> dict[str, str]:
 
 
 @cache
+def _body_issuer_codes() -> dict[str, str]:
+    """Issuer codes by a body's or post's head words: a ministry or a minister → ``ministry``."""
+    codes = {fold(f): "ministry" for f, r in table("institution_heads.tsv").items()
+             if r["kind"] == "ministry"}
+    codes.update({fold(f): r["issuer"] for f, r in table("posts.tsv").items()
+                  if r.get("issuer", "-") != "-"})
+    return codes
+
+
+def _issuer_code(label: str) -> str:
+    """The issuer code of an issuer label: a lexicon issuer, else by the body's head words."""
+    code = _issuer_codes().get(label)
+    if code:
+        return code
+    words = fold(label).split()
+    if words and words[0].startswith("ال"):
+        words[0] = words[0][2:]
+    for n in range(min(3, len(words)), 0, -1):
+        code = _body_issuer_codes().get(" ".join(words[:n]))
+        if code:
+            return code
+    return "institution"
+
+
+@cache
 def _state_tail() -> re.Pattern[str]:
     """«… لجمهورية أذربيجان» / «… في دولة قطر» at the end of a name (name_grammar.tsv states)."""
     states = alternation(f for f, row in table("name_grammar.tsv").items() if row["role"] == "state")
@@ -266,7 +291,7 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
         issuers = [(f"{g['type']} {g.get('date', '')} {g['issuer']}", g.get("quote", ""))
                    for g in gold_ins if g.get("issuer") and g.get("date")]
         _match("instrument issuer", issuers,
-               [(f"{s['type']} {s['date']} {_issuer_codes().get(s['issuer'], 'institution')}",
+               [(f"{s['type']} {s['date']} {_issuer_code(s['issuer'])}",
                  s["snippet"]) for s in sys_ins if s["issuer"] and s["date"]], ev, doc, para)
         gold_inst = [(_key(g["name"]), g["name"]) for g in a.get("institutions", [])]
         sys_inst = {}

@@ -157,7 +157,8 @@ def find_changes(
     bodies = _bodies(institutions, instruments)
     result: list[FoundRelation] = []
     used: set[tuple[RelationKind, int]] = set()
-    for t_start, t_end, row in find_triggers(f):
+    triggers = find_triggers(f)
+    for t_start, t_end, row in triggers:
         kind = RelationKind(row["relation"])
         if kind in _INSTRUMENT_KINDS:
             continue  # see find_approvals and find_instrument_links
@@ -180,9 +181,13 @@ def find_changes(
             old = _short_reference(t, f, t_end, bodies) or next(
                 (b for b in bodies if b.start >= t_end and b.start - t_end <= 3), None
             )
-            new = next((b for b in bodies if b.start > t_end and b is not old and b.start < s_end), None)
-            if old and new:
-                result.append(FoundRelation(kind, new, old, (s_start, s_end)))
+            new = _replacing_before(f, bodies, instruments, s_start, t_start) or next(
+                (b for b in bodies if b.start > t_end and b is not old and b.start < s_end), None
+            )
+            if old and new and new is not old:
+                for item in [old, *_coordinated(f, old, bodies)]:
+                    if item is not new:
+                        result.append(FoundRelation(kind, new, item, (s_start, s_end)))
             continue
         instrument = _basis(instruments, f, s_start, s_end, t_start)
         if row["voice"] == "of":
@@ -210,6 +215,9 @@ def find_changes(
             # the body follows the trigger, or the «بموجب …» clause(s) right after it
             anchors = [t_end]
             agent = _agent(bodies, t_end) if row["voice"] == "active" else None
+            by_act = _instrument_agent(f, instruments, t_start) if row["voice"] == "active" else None
+            if by_act is not None:
+                agent, instrument = None, by_act  # «القانون …، الذي أنشأ المجلس»: the act creates
             if agent is not None:
                 anchors = [agent.end]  # «أنشأت الوزارة لجنة»: the body follows the agent
             for i in sorted(instruments, key=lambda x: x.start):
@@ -219,6 +227,7 @@ def find_changes(
                 b for b in bodies
                 if t_end <= b.start < s_end and (kind, id(b)) not in used
                 and any(0 <= b.start - a <= _NEAR and "." not in f[a : b.start] for a in anchors)
+                and not any(t_end <= o < b.start and r["relation"] == kind for o, _, r in triggers)
             ]
             body = after[0] if after else None
             if body is None and kind == RelationKind.ESTABLISHED_BY and row["voice"] in ("both", "active"):
@@ -269,6 +278,36 @@ def _coordinated(f: str, body: Found, bodies: list[Found]) -> list[Found]:
         chain.append(b)
         last = b
     return chain
+
+
+def _replacing_before(
+    f: str, bodies: list[Found], instruments: list[Found], s_start: int, t_start: int
+) -> Found | None:
+    """The new body right before «لتحل محل» / «خلفا ل» («أنشئت وزارة العمل لتحل محل …»).
+
+    Only the act that created it may stand between them («… بموجب المرسوم رقم 31/2012 خلفا ل…»).
+    """
+    before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
+    if not before:
+        return None
+    cues = find_subordination_cues(f)
+    if len(before) > 1 and any(before[-2].end <= c < before[-1].start for c, _ in cues):
+        return before[-2]  # «إدارة … التابعة لمكتب المدعي العام لتحل محل …»: not the parent
+    body = before[-1]
+    gap = t_start - body.end - sum(
+        i.end - i.start for i in instruments if body.end <= i.start and i.end <= t_start
+    )
+    return body if gap <= _NEAR else None
+
+
+def _instrument_agent(f: str, instruments: list[Found], t_start: int) -> Found | None:
+    """An act that is the subject of an active creation verb: «القانون رقم …، الذي أنشأ …»."""
+    return next(
+        (i for i in instruments
+         if i.end <= t_start and i.type in _BASIS_TYPES
+         and _pattern("instrument_agent").match(f[i.end : t_start])),
+        None,
+    )
 
 
 def _agent(bodies: list[Found], t_end: int) -> Found | None:

@@ -112,7 +112,7 @@ def _scan(regex: re.Pattern[str], f: str) -> Iterator[re.Match[str]]:
 def _grammar() -> dict[str, set[str]]:
     roles: dict[str, set[str]] = {}
     for form, row in table("name_grammar.tsv").items():
-        roles.setdefault(row["role"], set()).add(form)
+        roles.setdefault(row["role"], set()).add(_bare(form) if row["role"] == "link_after" else form)
     return roles
 
 
@@ -202,7 +202,7 @@ _ATTRIBUTES = (
     "issuer", "issuer_from", "issuer_direct", "date", "number", "number_slash",
     "title_about", "title_quoted", "period", "paren_note", "year_after_comma", "title_extend",
     "state_skip", "qualifier", "name_until_about",
-)  # instrument_patterns.tsv also has title_stop, title_extend's guards and date_before
+)  # instrument_patterns.tsv also has title_stop, title_extend's guards, date_before, number_year
 @cache
 def _function_words(role: str) -> frozenset[str]:
     """Folded words of ``lexicons/function_words.tsv`` with this role."""
@@ -270,6 +270,15 @@ def _words(f: str, pos: int, end: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(f, pos, limit)]
 
 
+def _bare(w: str) -> str:
+    """A folded word without «و» and its article or «لل»/«ل» prefix: «وللقضاء» → «قضاء»."""
+    w = w[1:] if w.startswith("و") and len(w) > 3 else w
+    for prefix in ("لل", "ال", "بال", "ل"):
+        if w.startswith(prefix) and len(w) > len(prefix) + 2:
+            return w[len(prefix):]
+    return w
+
+
 def _definite(w: str) -> bool:
     return w.startswith(("ال", "لل")) and len(w) > 3
 
@@ -294,6 +303,9 @@ def run_on(
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
         if w in g.get("stop", ()) or core in g.get("stop", ()):
             break
+        if w in g.get("object_link", ()) and i > 0 and _bare(words[i - 1][2]) in g.get("link_after", ()):
+            closed = False  # «للقضاء على ختان الإناث», «العنف ضد المرأة»: the object follows
+            continue
         if w in g.get("purpose_object", ()) and i > 0 and words[i - 1][2].startswith("ل") \
                 and i + 1 < len(words) and _definite(words[i + 1][2]):
             last = words[i + 1][1]  # «للوقاية من التعذيب»: «من» completes a purpose phrase
@@ -328,7 +340,7 @@ def run_on(
             last = b
             closed = closed or _definite(core)
             continue
-        if closed and not w.startswith(("ل", "ب", "و")):
+        if closed and not w.startswith(("ل", "و", "بال")):
             break  # «وزارة العدل رصد تنفيذ …»: after a closed chain a bare noun starts a new phrase
         if _construct(words, i, chains) and (
             i > 0 or after_indefinite or (chains and w.startswith("ل"))
@@ -589,6 +601,10 @@ def find_instruments(
                     if year:
                         info["number"] += f"/{year}"
                         info.setdefault("year", year)
+                    by_number = attrs["number_year"].search(info["number"])
+                    if by_number:  # «رقم 124/2008», «رقم 25/99»
+                        y = by_number.group("year")
+                        info.setdefault("year", y if len(y) == 4 else f"19{y}")
                     pos += a.end()
                 elif name in ("title_about", "title_quoted"):
                     if info.get("title") and not named:
