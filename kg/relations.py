@@ -138,7 +138,11 @@ def _blockers() -> tuple[str, ...]:
 
 def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: int) -> Found | None:
     """The legal basis of a change: an instrument of the sentence, preferring «بموجب …» ones."""
-    candidates = [i for i in instruments if s_start <= i.start < s_end and i.type in _BASIS_TYPES]
+    candidates = [
+        i for i in instruments
+        if s_start <= i.start < s_end and i.type in _BASIS_TYPES
+        and not (i.start > t_start and _pattern("clause_break").search(f, t_start, i.start))
+    ]
     if not candidates:
         return None
     marked = [i for i in candidates if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
@@ -547,11 +551,17 @@ def find_approvals(
         inside = [i for i in instruments if s_start <= i.start < s_end]
         by = _approver(f, inside)
         approved = [i for i in inside if i.type in _APPROVED]
+        if row["voice"] == "before":
+            # «قانون مكافحة الاتجار بالبشر الصادر بالمرسوم …»: the act right before is issued by it
+            just_before = [i for i in inside if i.end <= t_start and not f[i.end : t_start].strip(" ،,")]
+            approved = [i for i in just_before if by is not None and i is not by] or approved
         if by is None or not approved:
             continue
         found.append((by, approved, (s_start, s_end)))
         for target in approved:
-            if target.date is None:
+            if target.date is None and target.type not in _APPROVED:
+                updated[id(target)] = replace(target, date=by.date)  # a law promulgated by a decree
+            elif target.date is None:
                 updated[id(target)] = replace(
                     target, date=by.date, issuer=target.issuer or by.issuer,
                     issuer_label=target.issuer_label or by.issuer_label,
