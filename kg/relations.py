@@ -87,6 +87,10 @@ def find_subordinations(
             if s_start <= b.start and b.end <= cue_start and cue_start - b.end <= reach:
                 child = b
                 break
+        if child is None:
+            after = next((b for b in bodies if b.start > parent.end), None)
+            if after is not None and not f[parent.end : after.start].strip():
+                child, parent = parent, after  # «وتتبع إدارة شؤون الأسرة وزارة التنمية …»: verb first
         if child is None or child is parent:
             continue
         result.append(
@@ -266,6 +270,11 @@ def find_changes(
                 result.append(
                     FoundRelation(kind, item, instrument, (s_start, s_end), date=date, planned=planned)
                 )
+            inside = next((b for b in bodies if b.start > body.end
+                           and _pattern("created_in").match(f[body.end : b.start])), None)
+            if inside is not None:  # «أنشئت اللجنة … في هيئة حقوق الإنسان»
+                result.append(FoundRelation(RelationKind.SUBORDINATE_TO, body, inside,
+                                            (body.start, inside.end)))
         elif instrument is not None or date is not None:
             result.append(FoundRelation(kind, body, instrument, (s_start, s_end), date=date))
     return result
