@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import accumulate, compress, islice, product
-from operator import add, eq, not_
+from itertools import accumulate, compress, product, repeat
+from operator import add, not_, sub
 
 from .records import Normalized
 from .resources import read_tsv
@@ -202,7 +202,7 @@ def join_split_words(text: str) -> list[Edit]:
             evidence = _evidence(text)
         for a, b in _clusters(weak):
             words = [text[x:y] for x, y in tokens[a:b]]
-            joins = _best_joins(words, weak[a:b], evidence, rules)
+            joins = _best_joins(words, tk.folded[lo + a : lo + b], weak[a:b], evidence, rules)
             edits.extend((tokens[a + i][1], tokens[a + i + 1][0], "") for i in joins)
     # clusters capped at 9 tokens may share a token, and both may delete the same space
     return sorted(set(edits))
@@ -223,14 +223,25 @@ def join_split_pairs(text: str) -> list[Edit]:
         return []
     evidence = _evidence(text)
     folded, seps, words = tk.folded, tk.seps, evidence.words
-    # _pair_joins holds only for a pair that makes a word of the text, or whose two pieces are
-    # both seen nowhere else (once in the text, or twice when the pair is one piece twice)
-    seconds = islice(folded, 1, None)
-    pairs = set(compress(range(n - 1), map(words.__contains__, map(add, folded, seconds))))
-    rare = set(compress(range(n), map(not_, map(evidence.repeated.__contains__, folded))))
-    pairs.update(k for k in rare if k + 1 in rare)
-    twins = compress(range(n - 1), map(eq, folded, islice(folded, 1, None)))
-    pairs.update(k for k in twins if words[folded[k]] <= 2)
+    # _pair_joins holds only if a piece is seen nowhere else (at most once in the word counts,
+    # or twice when the pair is one piece twice) and the pair makes a word of the text or both
+    # pieces are seen nowhere else: look only around such pieces
+    repeated = evidence.repeated
+    few = list(compress(range(n), map(not_, map(evidence.frequent.__contains__, folded))))
+    seen = list(map(repeated.__contains__, map(folded.__getitem__, few)))
+    rare = list(compress(few, map(not_, seen)))  # at most once: a rare piece
+    rare_set = set(rare)
+    if rare and rare[-1] == n - 1:
+        rare.pop()  # pairs with a right neighbour below
+    after_rare = [k + 1 for k in rare]
+    pairs = {k for k in rare if k + 1 in rare_set}
+    pairs.update(compress(rare, map(words.__contains__, map(
+        add, map(folded.__getitem__, rare), map(folded.__getitem__, after_rare)))))
+    # a rare piece with its left neighbour (the neighbour's own pairs are above when it is rare)
+    before = [k - 1 for k in rare_set if k]
+    pairs.update(compress(before, map(words.__contains__, map(
+        add, map(folded.__getitem__, before), map(folded.__getitem__, map((1).__add__, before))))))
+    pairs.update(k for k in compress(few, seen) if k < n - 1 and folded[k + 1] == folded[k])
     edits: list[Edit] = []
     after = 0  # a token joined to its left neighbour is not joined again to its right one
     for i in sorted(pairs):
@@ -244,19 +255,20 @@ def join_split_pairs(text: str) -> list[Edit]:
 
 def _pair_joins(left: str, right: str, evidence: _Evidence, rules: _SplitRules) -> bool:
     """Tell whether two adjacent tokens (folded) are halves of one word."""
-    if min(len(left), len(right)) < 2 or len(left) + len(right) < 4:
-        return False
-    words = evidence.words
-    alone = [words[w] - (1 + (left == right)) > 0 for w in (left, right)]
-    if all(alone):
+    if len(left) < 2 or len(right) < 2:
+        return False  # (two pieces of two letters or more make four letters or more)
+    count = evidence.words.get  # (no Counter.__missing__ call for unseen words)
+    here = 2 if left == right else 1  # the occurrences of this pair
+    left_alone, right_alone = count(left, 0) - here > 0, count(right, 0) - here > 0
+    if left_alone and right_alone:
         return False
     joined = left + right
-    if words[joined] > 0:
+    if count(joined, 0) > 0:
         return True  # a word seen as such may absorb a real word: «قرا رات»
     # one seen only with another prefix may not: «في ظل» is not «فيظل» although «يظل» occurs
     # _familiarity(joined, …, here=Counter()) <= 0.5: seen, or seen without a prefix (the
     # scores of word beginnings and endings never go below 1.1)
-    return not any(alone) and _known_with_prefix(joined, evidence, _NOWHERE, rules)
+    return not (left_alone or right_alone) and _known_with_prefix(joined, evidence, _NOWHERE, rules)
 
 
 def join_split_dates(text: str) -> list[Edit]:
@@ -572,6 +584,7 @@ def _carry(old: str, new: str, edits: list[Edit]) -> None:
 
     The joins only delete a space between two tokens (or digits between numbers): the new
     tokens are the old ones with some merged, which costs a fraction of tokenising again.
+    Runs of tokens between changed separators are copied as slices, their offsets shifted.
     """
     found = _MEMO.get(old)
     if found is None or new in _MEMO or not found[0].plain:
@@ -589,12 +602,23 @@ def _carry(old: str, new: str, edits: list[Edit]) -> None:
         if end > hi:
             return  # the edit reaches into a token
         changed.setdefault(j, []).append((start - lo, end - lo, repl))
-    parts: list[str] = [""] * (2 * n + 1)
-    parts[0::2], parts[1::2] = seps, folded
-    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    new_seps: list[str] = []
+    new_folded: list[str] = []
     groups: list[list[int]] = []  # old tokens merged into one
-    pos = 0
+    shift = 0  # characters deleted before the token being copied
+    k = 0  # the next old token (with the separator before it) to copy
     for j in sorted(changed):
+        if j > k:
+            new_seps.extend(seps[k:j])
+            new_folded.extend(folded[k:j])
+            if shift:
+                new_starts.extend(map(sub, starts[k:j], repeat(shift, j - k)))
+                new_ends.extend(map(sub, ends[k:j], repeat(shift, j - k)))
+            else:
+                new_starts.extend(starts[k:j])
+                new_ends.extend(ends[k:j])
         sep, at = [], 0
         for a, b, repl in changed[j]:
             sep.append(seps[j][at:a])
@@ -602,24 +626,33 @@ def _carry(old: str, new: str, edits: list[Edit]) -> None:
             at = b
         sep.append(seps[j][at:])
         new_sep = "".join(sep)
-        out.extend(parts[pos : 2 * j])
-        if new_sep or not 0 < j < n:
-            out.append(new_sep)
-            pos = 2 * j + 1
+        shift += len(seps[j]) - len(new_sep)
+        k = j + 1
+        if j == n:
+            new_seps.append(new_sep)
+            break
+        if new_sep or j == 0:
+            new_seps.append(new_sep)
+            new_folded.append(folded[j])
+            new_starts.append(starts[j] - shift)
+            new_ends.append(ends[j] - shift)
             continue
-        out[-1] += folded[j]  # the separator is gone: tokens j - 1 and j are one
-        if groups and groups[-1][-1] == j - 1 and pos == 2 * j:
+        new_folded[-1] += folded[j]  # the separator is gone: tokens j - 1 and j are one
+        new_ends[-1] = ends[j] - shift
+        if groups and groups[-1][-1] == j - 1:
             groups[-1].append(j)
         else:
             groups.append([j - 1, j])
-        pos = 2 * j + 2
-    out.extend(parts[pos:])
-    bounds = list(accumulate(map(len, out), initial=0))
-    derived = _Tokens(bounds[1:-1:2], bounds[2::2], out[0::2], out[1::2])
-    new_evidence = None
+    if k <= n:
+        new_seps.extend(seps[k:])
+        new_folded.extend(folded[k:])
+        new_starts.extend(map(sub, starts[k:], repeat(shift, n - k)))
+        new_ends.extend(map(sub, ends[k:], repeat(shift, n - k)))
+    derived = _Tokens(new_starts, new_ends, new_seps, new_folded)
+    del _MEMO[old]  # its word counts move on to ``new``
     if evidence is not None:
-        new_evidence = evidence.merged([[folded[i] for i in g] for g in groups])
-    _remember(new, derived, new_evidence)
+        evidence.merge([[folded[i] for i in g] for g in groups])
+    _remember(new, derived, evidence)
 
 
 def _tokenize(text: str) -> _Tokens:
@@ -649,32 +682,36 @@ class _Evidence:
             return cls(Counter(_TOKEN.findall(fold(text))))
         return cls(Counter(tokens.folded))  # same tokens: folding keeps letters letters
 
-    def merged(self, groups: list[list[str]]) -> _Evidence:
-        """The counts once each group of words is written as one word."""
+    def merge(self, groups: list[list[str]]) -> None:
+        """Change the counts in place as if each group of words were written as one word."""
         if not groups:
-            return self
-        words = self.words.copy()
+            return
+        words = self.words
         for group in groups:
             for w in group:
                 words[w] -= 1
                 if words[w] <= 0:
                     del words[w]
             words["".join(group)] += 1
-        result = _Evidence(words)
         if "ends" in self.__dict__:  # move the beginnings and endings along
-            heads, tails = self.ends[0].copy(), self.ends[1].copy()
+            heads, tails = self.ends
             for group in groups:
                 for w, step in [(w, -1) for w in group] + [("".join(group), 1)]:
                     if len(w) >= 3:
                         heads[w[:3]] += step
                         tails[w[-3:]] += step
-            result.__dict__["ends"] = (heads, tails)
-        return result
+        self.__dict__.pop("repeated", None)  # derived from the old counts
+        self.__dict__.pop("frequent", None)
 
     @cached_property
     def repeated(self) -> frozenset[str]:
         """Words seen twice or more."""
         return frozenset(w for w, n in self.words.items() if n >= 2)
+
+    @cached_property
+    def frequent(self) -> frozenset[str]:
+        """Words seen three times or more."""
+        return frozenset(w for w, n in self.words.items() if n >= 3)
 
     @cached_property
     def ends(self) -> tuple[Counter[str], Counter[str]]:
@@ -687,14 +724,6 @@ class _Evidence:
                 heads[head] = heads.get(head, 0) + n
                 tails[tail] = tails.get(tail, 0) + n
         return Counter(heads), Counter(tails)
-
-    @property
-    def heads(self) -> Counter[str]:
-        return self.ends[0]
-
-    @property
-    def tails(self) -> Counter[str]:
-        return self.ends[1]
 
 
 def _clusters(weak: list[bool]) -> Iterator[tuple[int, int]]:
@@ -715,11 +744,14 @@ def _clusters(weak: list[bool]) -> Iterator[tuple[int, int]]:
 
 
 def _best_joins(
-    words: list[str], weak: list[int], evidence: _Evidence, rules: _SplitRules
+    words: list[str], folded: list[str], weak: list[int], evidence: _Evidence, rules: _SplitRules
 ) -> list[int]:
-    """Return the indexes ``i`` of the spaces (between words i and i+1) to delete."""
+    """Return the indexes ``i`` of the spaces (between words i and i+1) to delete.
+
+    ``folded`` holds the words letter-folded.
+    """
     joinable = [i for i in range(len(words) - 1) if weak[i] or weak[i + 1]]
-    here = Counter(fold(w) for w in words)
+    here = Counter(folded)
     best: tuple[float, int, list[int]] | None = None
     costs: dict[tuple[int, int], float] = {}  # the same piece recurs in many choices
     joined = [False] * len(words)  # joined[i]: the space after word i is deleted
@@ -733,8 +765,8 @@ def _best_joins(
                 continue
             c = costs.get((start, end))
             if c is None:
-                piece = list(range(start, end))
-                c = costs[start, end] = _word_cost(words, weak, piece, evidence, here, rules)
+                c = _word_cost(words, folded, weak, start, end, evidence, here, rules)
+                costs[start, end] = c
             cost += c
             start = end
             if best is not None and cost > best[0]:
@@ -748,28 +780,29 @@ def _best_joins(
 
 def _word_cost(
     words: list[str],
+    folded: list[str],
     weak: list[int],
-    piece: list[int],
+    first: int,
+    end: int,
     evidence: _Evidence,
     here: Counter[str],
     rules: _SplitRules,
 ) -> float:
-    """Cost of the word made of ``words[piece]``: 0 known … 1.5 unknown, 4 a lone piece."""
-    word = "".join(words[i] for i in piece)
-    if len(piece) == 1:
-        if weak[piece[0]] == WEAK:
+    """Cost of the word made of ``words[first:end]``: 0 known … 1.5 unknown, 4 a lone piece."""
+    if end - first == 1:
+        if weak[first] == WEAK:
             return 4.0
-        if weak[piece[0]] == CAUTIOUS:
+        if weak[first] == CAUTIOUS:
             return 0.0
-        return _familiarity(word, evidence, here, rules)
-    first, last = piece[0], piece[-1]
+        return _familiarity(folded[first], evidence, here, rules)
+    last = end - 1
     head_kind = rules.kinds.get(words[first]) if weak[first] else None
     if head_kind == "final" or not _well_formed(words[first], words[first + 1], weak[first]):
         return math.inf
-    cost = _familiarity(word, evidence, here, rules)
-    if cost > 0 and any(weak[i] == CAUTIOUS for i in piece):
+    cost = _familiarity("".join(folded[first:end]), evidence, here, rules)
+    if cost > 0 and CAUTIOUS in weak[first:end]:
         return math.inf
-    if cost >= 1 and sum(1 for i in piece if not weak[i]) >= 2:
+    if cost >= 1 and weak[first:end].count(STRONG) >= 2:
         return 5.0  # never glue two words together without evidence
     if cost >= 1:
         # no evidence: a lone initial letter leans forwards, any other letter backwards,
@@ -803,24 +836,26 @@ def _known_with_prefix(key: str, evidence: _Evidence, here: Counter[str], rules:
             continue
         if prefix.endswith("ل") and rest.startswith("ال"):
             continue
-        if evidence.words[rest] - here[rest] > 0:
+        if evidence.words.get(rest, 0) - here.get(rest, 0) > 0:
             return True
     return False
 
 
-def _familiarity(word: str, evidence: _Evidence, here: Counter[str], rules: _SplitRules) -> float:
-    """Score how word-like ``word`` is in this text: 0 seen elsewhere, 0.5 with a prefix, ≤1.5."""
-    key = fold(word)
-    if evidence.words[key] - here[key] > 0:
+def _familiarity(key: str, evidence: _Evidence, here: Counter[str], rules: _SplitRules) -> float:
+    """Score how word-like the folded word ``key`` is here: 0 seen elsewhere, 0.5 with a prefix, ≤1.5."""
+    if evidence.words.get(key, 0) - here.get(key, 0) > 0:
         return 0.0
     if _known_with_prefix(key, evidence, here, rules):
         return 0.5
     cost = 1.5
     if len(key) >= 3:
-        mine_heads = sum(n for w, n in here.items() if len(w) >= 3 and w[:3] == key[:3])
-        mine_tails = sum(n for w, n in here.items() if len(w) >= 3 and w[-3:] == key[-3:])
-        if evidence.heads[key[:3]] - mine_heads > 0:
+        # seen elsewhere: counted in the text, less the words here (never a negative count)
+        head, tail = key[:3], key[-3:]
+        heads, tails = evidence.ends
+        seen = heads.get(head, 0)
+        if seen > 0 and seen - sum(n for w, n in here.items() if len(w) >= 3 and w[:3] == head) > 0:
             cost -= 0.2
-        if evidence.tails[key[-3:]] - mine_tails > 0:
+        seen = tails.get(tail, 0)
+        if seen > 0 and seen - sum(n for w, n in here.items() if len(w) >= 3 and w[-3:] == tail) > 0:
             cost -= 0.2
     return cost
