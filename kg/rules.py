@@ -47,6 +47,7 @@ class Found:
     extras: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=256)  # the finders of a paragraph ask again for the same positions
 def sentence_bounds(t: str, pos: int) -> tuple[int, int]:
     """Return the sentence around ``pos``: from after the previous full stop to the next."""
     start = 0
@@ -247,17 +248,25 @@ def trigger_info(folded_trigger: str) -> dict[str, str]:
 
 def match_issuer(f: str, pos: int) -> tuple[int, dict[str, str]] | None:
     """Match an issuer form starting exactly at ``pos`` of folded text; return (end, row)."""
-    regex, ordered = _issuers()
-    m = regex.match(f, pos)
+    m = _issuers()[0].match(f, pos)
     if not m:
         return None
     matched = " ".join(m.group().split())
-    for form, row in ordered:
-        pattern = re.escape(form).replace(r"\ ", r"\s+")
-        pattern = pattern.replace(r"\{STATE\}", r"(?!ال)[^\s،,.;:()\"«»]+")
-        if re.fullmatch(pattern, matched):
+    for pattern, row in _issuer_forms():
+        if pattern.fullmatch(matched):
             return m.end(), row
     return None
+
+
+@cache
+def _issuer_forms() -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+    """The issuer forms of :func:`_issuers` in order, each compiled to match a whole form."""
+    forms = []
+    for form, row in _issuers()[1]:
+        pattern = re.escape(form).replace(r"\ ", r"\s+")
+        pattern = pattern.replace(r"\{STATE\}", r"(?!ال)[^\s،,.;:()\"«»]+")
+        forms.append((re.compile(pattern), row))
+    return tuple(forms)
 
 
 # --- institutions --------------------------------------------------------------------------
@@ -293,6 +302,10 @@ def run_on(
     """
     g = _grammar()
     words = _words(f, pos, end)
+    stop, purpose_object, state = g.get("stop", ()), g.get("purpose_object", ()), g.get("state", ())
+    relational_words, continuing = g.get("relational", ()), g.get("continue", ())
+    object_link, link_after = g.get("object_link", ()), g.get("link_after", ())
+    plural_and_heads = _plural_and_heads()
     last = pos
     relational = False
     closed = not after_indefinite  # a definite word closes a construct chain
@@ -301,12 +314,12 @@ def run_on(
     for i, (a, b, w) in enumerate(words[:max_words]):
         core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
-        if w in g.get("stop", ()) or core in g.get("stop", ()):
+        if w in stop or core in stop:
             break
-        if w in g.get("object_link", ()) and i > 0 and _bare(words[i - 1][2]) in g.get("link_after", ()):
+        if w in object_link and i > 0 and _bare(words[i - 1][2]) in link_after:
             closed = False  # «للقضاء على ختان الإناث», «العنف ضد المرأة»: the object follows
             continue
-        if w in g.get("purpose_object", ()) and i > 0 and words[i - 1][2].startswith("ل") \
+        if w in purpose_object and i > 0 and words[i - 1][2].startswith("ل") \
                 and i + 1 < len(words) and _definite(words[i + 1][2]):
             last = words[i + 1][1]  # «للوقاية من التعذيب»: «من» completes a purpose phrase
             skip_next = True
@@ -314,21 +327,21 @@ def run_on(
         if skip_next:
             skip_next = False
             continue
-        if any(core.lstrip("لب") == s or core == s for s in g.get("state", ())):
-            if w in g.get("state", ()) and not closed and i + 1 < len(words):
+        if core.lstrip("لب") in state or core in state:
+            if w in state and not closed and i + 1 < len(words):
                 last = words[i + 1][1]  # «مجلس وزراء جمهورية أذربيجان»: the state closes the chain
             break
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
-        if stem and (stem in _plural_and_heads() or bare in _plural_and_heads()):
+        if stem and (stem in plural_and_heads or bare in plural_and_heads):
             break  # «… ووزارة العدل»: a new body starts
-        if not relational and w.startswith("ب") and w[1:].removeprefix("ال") in _plural_and_heads():
+        if not relational and w.startswith("ب") and w[1:].removeprefix("ال") in plural_and_heads:
             break  # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit at another body
         if purpose and closed and w.startswith("بال") and len(w) > 5 and not relational:
             last = b  # «لمكافحة الاتجار بالبشر»: the object of the name's verbal noun
             continue
         purpose = purpose or w.startswith("ل")
-        if w in g.get("relational", ()):
+        if w in relational_words:
             relational = True
             last = b
             continue
@@ -336,7 +349,7 @@ def run_on(
             relational = False
             last = b
             continue
-        if _definite(core) or w in g.get("continue", ()):
+        if _definite(core) or w in continuing:
             last = b
             closed = closed or _definite(core)
             continue
