@@ -35,6 +35,9 @@ _KINDS = {
 
 
 _CODES = frozenset({"law", "constitution", "constitutional_law", "regulation", "treaty"})
+# a bare «المادة 101» belongs to the code named this many paragraphs back at most (a report
+# discusses one code over several paragraphs); further back it is reported and not recorded
+_ARTICLE_REACH = 2
 
 
 class _Mapper:
@@ -91,7 +94,8 @@ def extract_mentions(
     relations: list[Relation] = []
     diagnostics: list[Diagnostic] = []
     last_code: Mention | None = None  # the last law, code or treaty named, for «المادة 8 منه»
-    for doc, paragraph in zip(docs, paragraphs, strict=True):
+    last_code_at = -1  # the index of the paragraph that named it
+    for index, (doc, paragraph) in enumerate(zip(docs, paragraphs, strict=True)):
         finds: ParagraphFinds = doc.user_data["kg"]
         m = _Mapper(norm, paragraph, doc_id)
         get = m.get
@@ -110,8 +114,10 @@ def extract_mentions(
                 earlier = [i for i in finds.instruments if i.end <= article.start and i.type in _CODES]
                 if earlier:
                     target_mention = get(earlier[-1])
-                elif article.extras["pointer"] == "explicit" and last_code is not None:
-                    target_mention = last_code
+                elif last_code is not None and (
+                    article.extras["pointer"] == "explicit" or index - last_code_at <= _ARTICLE_REACH
+                ):
+                    target_mention = last_code  # «المادة 101» right after paragraphs on the code
             if target_mention is None:
                 a, b, snippet = m.span(article.start, article.end)
                 diagnostics.append(Diagnostic(
@@ -125,7 +131,7 @@ def extract_mentions(
             )
         codes = [i for i in finds.instruments if i.type in _CODES]
         if codes:
-            last_code = get(codes[-1])
+            last_code, last_code_at = get(codes[-1]), index
         for r in finds.relations:
             head = get(r.head)
             tail = get(r.tail) if r.tail is not None else None

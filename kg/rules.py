@@ -770,11 +770,11 @@ def _adjective_issuers() -> dict[str, dict[str, str]]:
 _NUMBER = r"\d+(?:-\d+)*"
 _ARTICLE = re.compile(
     r"(?<!\w)(?:[وف]?(?:لل|بال|ال|[بل]|ل?ال)?)(?:ماده|مادتين|مادتان|مواد)\s+"
-    r"(?P<list>\(?" + _NUMBER + r"\)?(?:\s*\(\d+\))?"
-    r"(?:\s*(?:،|,|و|الي|حتي)\s*(?:و\s*)?\(?" + _NUMBER + r"\)?(?:\s*\(\d+\))?)*)"
+    r"(?P<list>\(?" + _NUMBER + r"\)?(?:\s*\((?:\d+|[^\W\d]{3,8})\))?"
+    r"(?:\s*(?:،|,|و|الي|حتي)\s*(?:و\s*)?\(?" + _NUMBER + r"\)?(?:\s*\((?:\d+|[^\W\d]{3,8})\))?)*)"
 )
 _ARTICLE_WORDS = ("ماد", "مواد")  # in every form _ARTICLE matches: without them, no scan
-_LIST_PART = re.compile(r"(?P<sep>الي|حتي|،|,|و)?\s*\(?(?P<n>" + _NUMBER + r")\)?(?:\s*\(\d+\))?")
+_LIST_PART = re.compile(r"(?P<sep>الي|حتي|،|,|و)?\s*\(?(?P<n>" + _NUMBER + r")\)?(?:\s*\((?:\d+|[^\W\d]{3,8})\))?")
 _POINTER = re.compile(r"\s*(?:منه|منها|من\s+(?:هذا\s+|نفس\s+)?(?:القانون|الدستور|المدونه)(?:\s+ذاته|\s+نفسه)?)(?!\w)")
 
 
