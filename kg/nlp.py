@@ -18,7 +18,13 @@ from spacy.tokens import Doc
 from .amendments import find_amendments
 from .dates import DateMatch
 from .normalize import fold
-from .relations import FoundRelation, date_from_context, find_approvals, find_relations
+from .relations import (
+    FoundRelation,
+    date_from_context,
+    find_approvals,
+    find_relations,
+    issuer_from_subject,
+)
 from .rules import Found, find_all
 
 
@@ -72,6 +78,7 @@ class RuleComponent:
         dates, institutions, instruments, articles = find_all(text, folded)
         instruments, approvals = find_approvals(text, folded, instruments)
         instruments = date_from_context(text, folded, instruments, dates)
+        instruments = issuer_from_subject(folded, instruments, dates)
         instruments, amended = find_amendments(text, folded, instruments, dates)
         relations = find_relations(text, folded, institutions, instruments, dates) + approvals + amended
         doc.user_data["kg"] = ParagraphFinds(dates, institutions, instruments, articles, relations)

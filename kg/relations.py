@@ -484,6 +484,45 @@ _BASIS_TYPES = frozenset(
 )
 
 
+def issuer_from_subject(
+    f: str, instruments: list[Found], dates: list[DateMatch]
+) -> list[Found]:
+    """Give an act with no issuer the issuer that is the subject of its verb.
+
+    «ووقع رئيس جمهورية أذربيجان أمرا بتاريخ …», «وأقر مجلس الوزراء بتاريخ 2 آذار/مارس 2016
+    الخطة الوطنية …»: the President signed the order, the Cabinet adopted the plan.
+    """
+    if not instruments:
+        return instruments
+    by_start = {i.start: n for n, i in enumerate(instruments)}
+    result = list(instruments)
+    for verb in _subject_verbs().finditer(f):
+        at = verb.end() + len(f[verb.end():verb.end() + 3]) - len(f[verb.end():verb.end() + 3].lstrip())
+        hit = match_issuer(f, at)
+        if hit is None:
+            continue
+        end, row = hit
+        gap_end = end
+        when = next((d for d in dates if 0 <= d.start - end <= 12
+                     and _pattern("subject_gap").match(f[end : d.start])), None)
+        if when is not None:
+            gap_end = when.end
+        for start, n in by_start.items():
+            ins = result[n]
+            if start >= gap_end and not ins.issuer and _pattern("subject_gap").match(f[gap_end:start]):
+                result[n] = replace(ins, issuer=row["code"], issuer_label=row["label_ar"],
+                                    issuer_span=(at, end))
+    return result
+
+
+@cache
+def _subject_verbs() -> re.Pattern[str]:
+    from .lexicon import alternation
+
+    forms = [f for f, row in table("context_verbs.tsv").items() if row.get("subject") == "1"]
+    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(forms) + r")(?!\w)")
+
+
 def date_from_context(
     t: str, f: str, instruments: list[Found], dates: list[DateMatch]
 ) -> list[Found]:
