@@ -23,6 +23,7 @@ from .relations import (
     date_from_context,
     find_approvals,
     find_relations,
+    issuer_from_list_intro,
     issuer_from_subject,
 )
 from .rules import Found, find_all
@@ -79,6 +80,7 @@ class RuleComponent:
         instruments, approvals = find_approvals(text, folded, instruments)
         instruments = date_from_context(text, folded, instruments, dates)
         instruments = issuer_from_subject(folded, instruments, dates)
+        instruments = issuer_from_list_intro(folded, instruments)
         instruments, amended = find_amendments(text, folded, instruments, dates)
         relations = find_relations(text, folded, institutions, instruments, dates) + approvals + amended
         doc.user_data["kg"] = ParagraphFinds(dates, institutions, instruments, articles, relations)

@@ -515,6 +515,33 @@ def issuer_from_subject(
     return result
 
 
+def issuer_from_list_intro(f: str, instruments: list[Found]) -> list[Found]:
+    """Give the acts listed after an intro the intro's issuer.
+
+    «طرف في الاتفاقيات التالية لمنظمة العمل الدولية: رقم 131 (اتفاقية …)؛ …», «والقرارين
+    الصادرين عن مجلس الوزراء، وهما القرار المؤرخ … والقرار الصادر …».
+    """
+    if not instruments:
+        return instruments
+    result = list(instruments)
+    for intro in _pattern("list_issuer_intro").finditer(f):
+        hit = match_issuer(f, intro.end())
+        if hit is None:
+            continue
+        end, row = hit
+        opened = _pattern("list_issuer_open").match(f[end : end + 20])
+        if opened is None:
+            continue
+        list_start = end + opened.end()
+        stop = re.compile(r"\.(?:\s|$)").search(f, list_start)  # items may end with «؛»
+        s_end = stop.start() if stop else len(f)
+        for n, ins in enumerate(result):
+            if list_start <= ins.start < s_end and not ins.issuer:
+                result[n] = replace(ins, issuer=row["code"], issuer_label=row["label_ar"],
+                                    issuer_span=(intro.end(), end))
+    return result
+
+
 @cache
 def _subject_verbs() -> re.Pattern[str]:
     from .lexicon import alternation
