@@ -137,6 +137,7 @@ def _plural_and_heads() -> frozenset[str]:
     «… ووزارة العدل», «القانون المدني والقانون الخاص ب…»: institution and instrument heads.
     """
     heads = set(table("institution_heads.tsv"))
+    heads |= {f for f, row in table("name_grammar.tsv").items() if row["role"] == "plural_head"}
     for form in table("instrument_types.tsv"):
         first = form.split()[0]
         heads.add(first.removeprefix("ال"))
@@ -305,12 +306,13 @@ def run_on(
     stop, purpose_object, state = g.get("stop", ()), g.get("purpose_object", ()), g.get("state", ())
     relational_words, continuing = g.get("relational", ()), g.get("continue", ())
     object_link, link_after = g.get("object_link", ()), g.get("link_after", ())
+    regions, plurals = g.get("region", ()), g.get("plural_head", ())
     plural_and_heads = _plural_and_heads()
     last = pos
     relational = False
     closed = not after_indefinite  # a definite word closes a construct chain
     purpose = False  # the name has a purpose phrase «لمكافحة …», «للتكفل …»
-    skip_next = False
+    skip_next = 0  # words already taken into the name by a look-ahead
     for i, (a, b, w) in enumerate(words[:max_words]):
         core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
@@ -322,18 +324,27 @@ def run_on(
         if w in purpose_object and i > 0 and words[i - 1][2].startswith("ل") \
                 and i + 1 < len(words) and _definite(words[i + 1][2]):
             last = words[i + 1][1]  # «للوقاية من التعذيب»: «من» completes a purpose phrase
-            skip_next = True
+            skip_next = 1
             continue
         if skip_next:
-            skip_next = False
+            skip_next -= 1
             continue
         if core.lstrip("لب") in state or core in state:
             if w in state and not closed and i + 1 < len(words):
                 last = words[i + 1][1]  # «مجلس وزراء جمهورية أذربيجان»: the state closes the chain
             break
+        if w == "في" and i + 1 < len(words):
+            region = next((n for n in (2, 1) if i + n < len(words) and " ".join(
+                x[2] for x in words[i + 1 : i + 1 + n]) in regions), 0)
+            if region:  # «منظمة الأمن والتعاون في أوروبا»
+                last = words[i + region][1]
+                skip_next = region
+                continue
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
-        if stem and (stem in plural_and_heads or bare in plural_and_heads):
+        after_plural = i > 0 and _bare(words[i - 1][2]) in plurals  # «الجمعيات والمؤسسات»
+        if stem and not after_plural and (stem in plural_and_heads or bare in plural_and_heads
+                                          or stem.removesuffix("ها") in plural_and_heads):
             break  # «… ووزارة العدل»: a new body starts
         if not relational and w.startswith("ب") and w[1:].removeprefix("ال") in plural_and_heads:
             break  # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit at another body
