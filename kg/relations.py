@@ -198,6 +198,14 @@ def find_changes(
                         result.append(FoundRelation(kind, new, item, (s_start, s_end)))
             continue
         instrument = _basis(instruments, f, s_start, s_end, t_start)
+        if row["voice"] in ("before", "after"):
+            # «المحدثة بالمرسوم التشريعي رقم 47» / «قرار … رقم (97) لسنة 2000 بإنشاء …»: the act
+            # right next to the participle or verbal noun is its basis
+            adjacent = next((
+                i for i in instruments if i.type in _BASIS_TYPES and (
+                    0 <= i.start - t_end <= 3 if row["voice"] == "before" else 0 <= t_start - i.end <= 2
+                )), None)
+            instrument = adjacent or instrument
         if row["voice"] == "of":
             # «المرسوم المؤرخ … والمنشئ للمجلس …»: the instrument right before the participle
             instrument = next(

@@ -289,6 +289,15 @@ def _bare(w: str) -> str:
     return w
 
 
+def _imperfect(w: str) -> bool:
+    """A present-tense verb form: «يتولى», «تعمل», «يضطلع» (ي/ت + at least three letters), not a
+    verbal noun such as «تنمية», «تسوية», «تهريب»."""
+    if w[0] == "ي":
+        return len(w) >= 4
+    taf_il = len(w) == 5 and w[3] == "ي"  # «تهريب», «تعزيز», «تنظيم»: verbal nouns
+    return w[0] == "ت" and len(w) >= 4 and not taf_il and not w.endswith(("ه", "ات"))
+
+
 def _definite(w: str) -> bool:
     return w.startswith(("ال", "لل")) and len(w) > 3
 
@@ -321,13 +330,18 @@ def run_on(
         if w in object_link and i > 0 and _bare(words[i - 1][2]) in link_after:
             closed = False  # «للقضاء على ختان الإناث», «العنف ضد المرأة»: the object follows
             continue
-        if w in purpose_object and i > 0 and words[i - 1][2].startswith("ل") \
+        if w in purpose_object and i > 0 and (words[i - 1][2].startswith("ل")
+                                              or _bare(words[i - 1][2]) in link_after) \
                 and i + 1 < len(words) and _definite(words[i + 1][2]):
             last = words[i + 1][1]  # «للوقاية من التعذيب»: «من» completes a purpose phrase
             skip_next = 1
             continue
         if skip_next:
             skip_next -= 1
+            continue
+        if w in state and i + 1 < len(words) and (words[i + 1][2] in continuing
+                                                  or words[i + 1][2].startswith("لل")):
+            last = b  # «وزارة دولة لشؤون المرأة»: a minister of state, not a state's name
             continue
         if core.lstrip("لب") in state or core in state:
             if w in state and not closed and i + 1 < len(words):
@@ -340,6 +354,9 @@ def run_on(
                 last = words[i + region][1]
                 skip_next = region
                 continue
+        if w.startswith(("وي", "وت")) and not _definite(w[1:]) and w[1:] not in continuing \
+                and _imperfect(w[1:]):
+            break  # «رئيس مجلس الوزراء ويتولى رسم …»: a verb after «و» starts a new clause
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
         after_plural = i > 0 and _bare(words[i - 1][2]) in plurals  # «الجمعيات والمؤسسات»
