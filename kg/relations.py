@@ -146,6 +146,7 @@ def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: 
         i for i in instruments
         if s_start <= i.start < s_end and i.type in _BASIS_TYPES
         and not (i.start > t_start and _pattern("clause_break").search(f, t_start, i.start))
+        and not (i.end <= t_start and _pattern("sequence_break").search(f, i.end, t_start))
     ]
     if not candidates:
         return None
@@ -171,7 +172,8 @@ def find_changes(
         if kind in _INSTRUMENT_KINDS:
             continue  # see find_approvals and find_instrument_links
         s_start, s_end = sentence_bounds(t, t_start)
-        planned = row["planned"] == "1"
+        planned = row["planned"] == "1" or bool(
+            _pattern("planned_context").search(f, s_start, t_start))  # «أوصت … بإنشاء …»
         if _blocked(f, t_start):
             continue
         if kind == RelationKind.MERGED:
@@ -198,7 +200,10 @@ def find_changes(
                         result.append(FoundRelation(kind, new, item, (s_start, s_end)))
             continue
         instrument = _basis(instruments, f, s_start, s_end, t_start)
-        if row["voice"] in ("before", "after"):
+        own_date = next((d for d in dates if d.date and 0 <= d.start - t_end <= 6), None)
+        if row["voice"] == "before" and own_date is not None:
+            instrument = None  # «وزارة الحكم المحلي، المستحدثة عام 2012»: its own date, no act
+        elif row["voice"] in ("before", "after"):
             # «المحدثة بالمرسوم التشريعي رقم 47» / «قرار … رقم (97) لسنة 2000 بإنشاء …»: the act
             # right next to the participle or verbal noun is its basis
             adjacent = next((
@@ -232,6 +237,10 @@ def find_changes(
             anchors = [t_end]
             agent = _agent(bodies, t_end) if row["voice"] == "active" else None
             by_act = _instrument_agent(f, instruments, t_start) if row["voice"] == "active" else None
+            if by_act is None and agent is None and row["voice"] == "active":
+                # «وأنشأ القانون رقم …، المتعلق ب…، اللجنة الوطنية …»: the act is the subject
+                by_act = next((i for i in instruments if 0 <= i.start - t_end <= 2
+                               and i.type in _BASIS_TYPES), None)
             if by_act is not None:
                 agent, instrument = None, by_act  # «القانون …، الذي أنشأ المجلس»: the act creates
             if agent is not None:

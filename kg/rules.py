@@ -322,6 +322,7 @@ def run_on(
     closed = not after_indefinite  # a definite word closes a construct chain
     purpose = False  # the name has a purpose phrase «لمكافحة …», «للتكفل …»
     skip_next = 0  # words already taken into the name by a look-ahead
+    dangling: tuple[int, int] | None = None  # (start, end) of a run of «مستقلة», «غير» …
     for i, (a, b, w) in enumerate(words[:max_words]):
         core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
@@ -354,15 +355,17 @@ def run_on(
                 last = words[i + region][1]
                 skip_next = region
                 continue
-        if w.startswith(("وي", "وت")) and not _definite(w[1:]) and w[1:] not in continuing \
-                and _imperfect(w[1:]):
-            break  # «رئيس مجلس الوزراء ويتولى رسم …»: a verb after «و» starts a new clause
+        verb = w[1:] if w.startswith(("وي", "وت")) else w if i > 0 and w[0] in "يت" else ""
+        if verb and not _definite(verb) and verb not in continuing and _imperfect(verb):
+            break  # «… ويتولى رسم», «هيئة مستقلة تتمتع ب…»: a verb starts a new clause
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
         after_plural = i > 0 and _bare(words[i - 1][2]) in plurals  # «الجمعيات والمؤسسات»
         if stem and not after_plural and (stem in plural_and_heads or bare in plural_and_heads
                                           or stem.removesuffix("ها") in plural_and_heads):
             break  # «… ووزارة العدل»: a new body starts
+        if closed and i > 0 and w.startswith("ال") and bare in plural_and_heads:
+            break  # «مجلس الوزراء السلطة التنفيذية», «مجلس النواب القانون رقم …»: a new phrase
         if not relational and w.startswith("ب") and w[1:].removeprefix("ال") in plural_and_heads:
             break  # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit at another body
         if purpose and closed and w.startswith("بال") and len(w) > 5 and not relational:
@@ -378,6 +381,8 @@ def run_on(
             last = b
             continue
         if _definite(core) or w in continuing:
+            if not _definite(core):  # «هيئة مستقلة …»: a run the name may not end on
+                dangling = (dangling[0] if dangling and dangling[1] == last else last, b)
             last = b
             closed = closed or _definite(core)
             continue
@@ -390,6 +395,8 @@ def run_on(
             closed = False  # «… لنقابات عمال الصناعات»: a new chain opens
             continue
         break
+    if dangling and dangling[1] == last:
+        return dangling[0]  # a name does not end on «مستقلة», «غير»: cut the run off
     return last
 
 
