@@ -150,7 +150,7 @@ def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: 
     ]
     if not candidates:
         return None
-    marked = [i for i in candidates if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
+    marked = [i for i in candidates if _pattern("basis").search(f[max(0, i.start - 40) : i.start])]
     pool = marked or candidates
     return min(pool, key=lambda i: abs(i.start - t_start))
 
@@ -208,7 +208,9 @@ def find_changes(
             # right next to the participle or verbal noun is its basis
             adjacent = next((
                 i for i in instruments if i.type in _BASIS_TYPES and (
-                    0 <= i.start - t_end <= 3 if row["voice"] == "before" else 0 <= t_start - i.end <= 2
+                    (0 <= i.start - t_end <= 3 or 0 <= i.start - t_end <= 40
+                     and _pattern("basis").search(f[t_end : i.start]))
+                    if row["voice"] == "before" else 0 <= t_start - i.end <= 2
                 )), None)
             instrument = adjacent or instrument
         if row["voice"] == "of":
@@ -275,6 +277,8 @@ def find_changes(
         if body is None or (kind, id(body)) in used:
             continue  # «… من إنشاء هذه المؤسسة»: the same change told again
         used.add((kind, id(body)))
+        if instrument is not None and _own_date(f, body, t_end, instrument, instruments, dates):
+            instrument = None  # «كما أنشئت X عام 2007»: its own date, not an act said elsewhere
         date = instrument.date if instrument else None
         if instrument is None:
             later = [
@@ -308,6 +312,23 @@ def _coordinated(f: str, body: Found, bodies: list[Found]) -> list[Found]:
         chain.append(b)
         last = b
     return chain
+
+
+def _own_date(
+    f: str, body: Found, t_end: int, instrument: Found, instruments: list[Found],
+    dates: list[DateMatch],
+) -> bool:
+    """True when the change has its own date right after the verb or the body («أنشئت عام
+    2005», «X عام 2007») and ``instrument`` is not attached to either of them."""
+    anchors = (t_end, body.end)
+    own = any(
+        d.date and any(0 <= d.start - a <= 8 for a in anchors)
+        and not any(i.start <= d.start < i.end for i in instruments)
+        for d in dates
+    )
+    attached = any(0 <= instrument.start - a <= _NEAR for a in anchors) or (
+        0 <= body.start - instrument.end <= 3)
+    return own and not attached
 
 
 def _replacing_before(
@@ -456,7 +477,7 @@ def find_instrument_links(
         basis = next(
             (i for i in instruments
              if i.type != "treaty" and 0 <= i.start - last <= 60
-             and _pattern("basis").search(f[max(0, i.start - 16) : i.start])),
+             and _pattern("basis").search(f[max(0, i.start - 40) : i.start])),
             None,
         )
         date = basis.date if basis is not None else None
@@ -673,7 +694,7 @@ def _approver(f: str, inside: list[Found]) -> Found | None:
     واعتمد نظامها الأساسي»); None when it stays ambiguous.
     """
     approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
-    marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 16) : i.start])]
+    marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 40) : i.start])]
     if len(approvers) > 1 and len(marked) == 1:
         approvers = marked
     return approvers[0] if len(approvers) == 1 else None

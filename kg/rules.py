@@ -368,7 +368,7 @@ def run_on(
             break  # «مجلس الوزراء السلطة التنفيذية», «مجلس النواب القانون رقم …»: a new phrase
         if not relational and w.startswith("ب") and w[1:].removeprefix("ال") in plural_and_heads:
             break  # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit at another body
-        if purpose and closed and w.startswith("بال") and len(w) > 5 and not relational:
+        if (purpose or i >= 2) and closed and w.startswith("بال") and len(w) > 5 and not relational:
             last = b  # «لمكافحة الاتجار بالبشر»: the object of the name's verbal noun
             continue
         purpose = purpose or w.startswith("ل")
