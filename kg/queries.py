@@ -116,7 +116,9 @@ def bind_values(sparql: str, bindings: Mapping[str, Term | str]) -> str:
 
     This is SEP-0007 substitution done on tokens, not on text: a variable ``?x`` outside
     strings, IRIs and comments becomes the term's N-Triples form (``Literal(v).n3()``), and
-    ``(TERM AS ?x)`` in a SELECT projection, so ``x" } ; DROP ALL`` stays one string literal.
+    ``(TERM AS ?x)`` in the outer SELECT projection (nothing in a subquery's projection or
+    GROUP BY: pyoxigraph needs the parameter projected at each level to substitute it inside
+    a subquery), so ``x" } ; DROP ALL`` stays one string literal.
     (A ``VALUES`` block would do too, but Virtuoso 7 neither pushes it into the plan nor
     compares its non-ASCII strings correctly.)
     """
@@ -133,6 +135,10 @@ def bind_values(sparql: str, bindings: Mapping[str, Term | str]) -> str:
         (m.start(), m.end())
         for m in re.finditer(r"\bSELECT\b[^{]*?(?=\bWHERE\b|\{)", code, re.IGNORECASE | re.DOTALL)
     ]
+    groupings = [
+        (m.start(1), m.end(1))
+        for m in re.finditer(r"\bGROUP\s+BY\b((?:\s*[?$][A-Za-z_][A-Za-z0-9_]*)+)", code, re.IGNORECASE)
+    ]
     pieces: list[str] = []
     last = 0
     for m in re.finditer(r"[?$]([A-Za-z_][A-Za-z0-9_]*)\b", code):
@@ -141,9 +147,14 @@ def bind_values(sparql: str, bindings: Mapping[str, Term | str]) -> str:
             continue
         if re.search(r"\bAS\s*$", code[: m.start()], re.IGNORECASE):
             raise QueryError(f"the query assigns to parameter ?{m.group(1)}; rename one of them")
-        in_projection = any(a <= m.start() < b for a, b in projections)
+        outer = bool(projections) and projections[0][0] <= m.start() < projections[0][1]
+        inner = any(a <= m.start() < b for a, b in projections[1:])
+        in_grouping = any(a <= m.start() < b for a, b in groupings)
         pieces.append(sparql[last : m.start()])
-        pieces.append(f"({term} AS ?{m.group(1)})" if in_projection else term)
+        # a bound parameter is a constant: the outer SELECT projects it as (TERM AS ?x); a
+        # subquery's projection and GROUP BY drop it (grouping by a constant changes nothing,
+        # and projecting it there would bind ?x twice)
+        pieces.append(f"({term} AS ?{m.group(1)})" if outer else "" if inner or in_grouping else term)
         last = m.end()
     pieces.append(sparql[last:])
     return "".join(pieces)

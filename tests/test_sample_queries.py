@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from pyoxigraph import NamedNode
 
 from kg.build import BuildSummary
 from kg.queries import get_query, list_queries, run_query
+from kg.store import Store
 
 NAMES = sorted(q.name for q in list_queries())
 
@@ -66,3 +68,22 @@ def test_provenance_gives_paragraph_and_snippet(built_sample: BuildSummary) -> N
 def test_timeline_is_in_date_order(built_sample: BuildSummary) -> None:
     dates = [r["date"] for r in rows(built_sample, "timeline") if r["date"]]
     assert dates == sorted(dates)
+
+
+def test_articles_cited_one_row_per_article(built_sample: BuildSummary) -> None:
+    # one row per article (was one per citing paragraph); times counts the citing paragraphs
+    # and doc/para name the first of them in IRI order (see queries/articles_cited.rq)
+    cited = rows(built_sample, "articles_cited")
+    iris = [r["article_iri"] for r in cited]
+    assert len(iris) == len(set(iris)) > 0
+    with Store.open(built_sample.store_path, create=False) as store:
+        for r in cited:
+            citing = store.query(
+                "PREFIX lkg: <https://w3id.org/legalkg/ontology#> "
+                "PREFIX dcterms: <http://purl.org/dc/terms/> "
+                "SELECT ?a ?doc ?para WHERE { ?p lkg:cites ?a ; lkg:paragraphNumber ?para ; "
+                "lkg:document ?d . ?d dcterms:identifier ?doc }",
+                {"a": NamedNode(r["article_iri"])},
+            )
+            places = [(c["doc"], c["para"]) for c in citing]
+            assert int(r["times"]) == len(places) and (r["doc"], r["para"]) in places
