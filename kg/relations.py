@@ -81,7 +81,7 @@ def find_subordinations(
             continue
         # the child is the nearest body before the cue within the sentence, at most 60 chars away
         # (further after a pronoun: «…، وهي تتبع وزارة العمل») or separated only by «التي تعمل»
-        reach = 200 if _pattern("pronoun_before").search(f, max(0, cue_start - 6), cue_start) else 60
+        reach = 200 if _pattern("pronoun_before").search(f, max(0, cue_start - 40), cue_start) else 60
         child = None
         for b in sorted(bodies, key=lambda x: -x.end):
             if s_start <= b.start and b.end <= cue_start and cue_start - b.end <= reach:
@@ -89,7 +89,8 @@ def find_subordinations(
                 break
         if child is None:
             after = next((b for b in bodies if b.start > parent.end), None)
-            if after is not None and not f[parent.end : after.start].strip():
+            gap = f[parent.end : after.start] if after is not None else "-"
+            if not gap.strip() or _pattern("relative_aside").match(gap):
                 child, parent = parent, after  # «وتتبع إدارة شؤون الأسرة وزارة التنمية …»: verb first
         if child is None or child is parent:
             continue
@@ -293,6 +294,9 @@ def find_changes(
                 )
             inside = next((b for b in bodies if b.start > body.end
                            and _pattern("created_in").match(f[body.end : b.start])), None)
+            at = _pattern("created_in_ref").match(f[body.end : body.end + 8])
+            if inside is None and at is not None:  # «استحدثت X في الوزارة ذاتها»
+                inside = _bare_reference(f, body.end + at.end(), bodies)
             if inside is not None:  # «أنشئت اللجنة … في هيئة حقوق الإنسان»
                 result.append(FoundRelation(RelationKind.SUBORDINATE_TO, body, inside,
                                             (body.start, inside.end)))
