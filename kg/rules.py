@@ -212,7 +212,9 @@ def _function_words(role: str) -> frozenset[str]:
 
 
 def _after_demonstrative(f: str, start: int) -> bool:
-    prev = f[max(0, start - 12) : start].split()
+    prev = f[max(0, start - 16) : start].split()
+    if prev and " ".join(prev[-3:]) in _function_words("inclusive"):
+        return False  # «بما في ذلك ميثاق الأمم المتحدة»: "including", not a reference back
     return bool(prev) and prev[-1] in _function_words("demonstrative")
 
 
@@ -316,6 +318,7 @@ def run_on(
     relational_words, continuing = g.get("relational", ()), g.get("continue", ())
     object_link, link_after = g.get("object_link", ()), g.get("link_after", ())
     regions, plurals = g.get("region", ()), g.get("plural_head", ())
+    quantifiers = g.get("link_quantifier", ())
     plural_and_heads = _plural_and_heads()
     last = pos
     relational = False
@@ -328,6 +331,10 @@ def run_on(
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
         if w in stop or core in stop:
             break
+        if w in quantifiers and i > 0 and (words[i - 1][2] in object_link
+                                           or _bare(words[i - 1][2]) in link_after):
+            closed = False  # «على جميع أشكال التمييز», «ومكافحة كل أشكال التمييز»
+            continue
         if w in object_link and i > 0 and _bare(words[i - 1][2]) in link_after:
             closed = False  # «للقضاء على ختان الإناث», «العنف ضد المرأة»: the object follows
             continue
