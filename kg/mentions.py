@@ -1,7 +1,8 @@
 """Paragraph finds -> :class:`~kg.records.Mention` and :class:`~kg.records.Relation` records.
 
 Offsets move from the paragraph's normalised text to the **original** document text here, and
-every snippet is cut from the original, verbatim.
+every snippet is cut from the original, verbatim.  Each mention gets its entity key
+(:func:`kg.resolve.entity_key`) as it is made, so resolving need not copy it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .records import (
     Relation,
     RelationKind,
 )
+from .resolve import entity_key
 from .rules import Found
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ _KINDS = {
 }
 
 
+_POST = MentionKind.POST  # read once: an Enum member costs ~5x a global read (Python 3.11)
 _CODES = frozenset({"law", "constitution", "constitutional_law", "regulation", "treaty"})
 # a bare «المادة 101» belongs to the code named this many paragraphs back at most (a report
 # discusses one code over several paragraphs); further back it is reported and not recorded
@@ -45,13 +48,16 @@ class _Mapper:
 
     def __init__(self, norm: Normalized, paragraph: Paragraph, doc_id: str) -> None:
         self.norm, self.p, self.doc_id = norm, paragraph, doc_id
+        self.offsets, self.original, self.base = norm.offsets, norm.original, paragraph.start
+        self.para = paragraph.number
         self.made: dict[int, Mention] = {}
 
     def get(self, x: Found) -> Mention:
         """The one Mention of a paragraph span (a span in two relations is one mention)."""
-        if id(x) not in self.made:
-            self.made[id(x)] = self.mention(x)
-        return self.made[id(x)]
+        m = self.made.get(id(x))
+        if m is None:
+            m = self.made[id(x)] = self.mention(x)
+        return m
 
     def span(self, start: int, end: int) -> tuple[int, int, str]:
         a, b = self.norm.to_original(self.p.start + start, self.p.start + end)
@@ -67,22 +73,19 @@ class _Mapper:
         )
 
     def mention(self, x: Found) -> Mention:
-        a, b, snippet = self.span(x.start, x.end)
+        start, end = self.base + x.start, self.base + x.end
+        if end <= start:  # Normalized.to_original, inline (once per mention)
+            a = b = self.offsets[start]
+        else:
+            a, b = self.offsets[start], self.offsets[end - 1] + 1
+        kind = _KINDS[x.kind]
+        label, type_, date, issuer, issuer_label = x.label, x.type, x.date, x.issuer, x.issuer_label
+        number, title = x.number, x.title
+        doc_id = self.doc_id
         return Mention(
-            kind=_KINDS[x.kind],
-            doc_id=self.doc_id,
-            para=self.p.number,
-            start=a,
-            end=b,
-            snippet=snippet,
-            label=x.label,
-            type=x.type,
-            date=x.date,
-            issuer=x.issuer,
-            issuer_label=x.issuer_label,
-            number=x.number,
-            title=x.title,
-            period=x.period,
+            kind, doc_id, self.para, a, b, self.original[a:b], label, type_, date, issuer,
+            issuer_label, number, title, x.period,
+            entity_key(kind, doc_id, a, label, type_, date, issuer, issuer_label, number, title),
         )
 
 
@@ -95,12 +98,30 @@ def extract_mentions(
     diagnostics: list[Diagnostic] = []
     last_code: Mention | None = None  # the last law, code or treaty named, for «المادة 8 منه»
     last_code_at = -1  # the index of the paragraph that named it
+    posts: dict[tuple[int, int], list[Mention]] = {}  # the post mentions, by span
+
+    def listed(x: Mention) -> bool:  # ``x in mentions`` for a post (equal mentions share a span)
+        return x in posts.get((x.start, x.end), ())
+
+    def add_post(x: Mention) -> None:
+        mentions.append(x)
+        posts.setdefault((x.start, x.end), []).append(x)
+
     for index, (doc, paragraph) in enumerate(zip(docs, paragraphs, strict=True)):
         finds: ParagraphFinds = doc.user_data["kg"]
+        if not (finds.instruments or finds.institutions or finds.articles or finds.relations
+                or finds.dates):
+            continue
         m = _Mapper(norm, paragraph, doc_id)
-        get = m.get
+        get, mention, made_by = m.get, m.mention, m.made
         for x in finds.instruments + finds.institutions + finds.articles:
-            mentions.append(get(x))
+            made = made_by.get(id(x))  # get(x), inline
+            if made is None:
+                made = made_by[id(x)] = mention(x)
+            if made.kind == _POST:
+                add_post(made)
+            else:
+                mentions.append(made)
             if x.kind == "instrument" and x.issuer and x.issuer_span:
                 mentions.append(m.issuer(x))
         for article in finds.articles:
@@ -129,16 +150,17 @@ def extract_mentions(
                 Relation(RelationKind.PART_OF, get(article), target_mention, doc_id,
                          paragraph.number, a, b, snippet)
             )
-        codes = [i for i in finds.instruments if i.type in _CODES]
-        if codes:
-            last_code, last_code_at = get(codes[-1]), index
+        if finds.instruments:
+            codes = [i for i in finds.instruments if i.type in _CODES]
+            if codes:
+                last_code, last_code_at = get(codes[-1]), index
         for r in finds.relations:
             head = get(r.head)
             tail = get(r.tail) if r.tail is not None else None
-            if r.tail is not None and r.tail.kind == "post" and tail not in mentions:
-                mentions.append(tail)  # a parent post named only after «تحت إشراف»
-            if r.head.kind == "post" and head not in mentions:
-                mentions.append(head)
+            if tail is not None and tail.kind == _POST and not listed(tail):
+                add_post(tail)  # a parent post named only after «تحت إشراف»
+            if head.kind == _POST and not listed(head):
+                add_post(head)
             a, b, snippet = m.span(*r.evidence)
             relations.append(
                 Relation(r.kind, head, tail, doc_id, paragraph.number, a, b, snippet,

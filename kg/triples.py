@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from heapq import merge
@@ -98,6 +99,17 @@ _SUCCESSION = {
 }
 
 
+# Enum members read once: ``MentionKind.POST`` costs ~5x a global read (Python 3.11)
+_INSTRUMENT, _ISSUER, _POST, _INSTITUTION, _ARTICLE = (
+    MentionKind.INSTRUMENT, MentionKind.ISSUER, MentionKind.POST, MentionKind.INSTITUTION,
+    MentionKind.ARTICLE,
+)
+_PART_OF, _SUBORDINATE_TO, _ABOLISHES, _REORGANISED, _MERGED, _ESTABLISHED_BY = (
+    RelationKind.PART_OF, RelationKind.SUBORDINATE_TO, RelationKind.ABOLISHES,
+    RelationKind.REORGANISED, RelationKind.MERGED, RelationKind.ESTABLISHED_BY,
+)
+
+
 def _h(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
@@ -124,11 +136,6 @@ def typed(lexical: str, datatype: str) -> str:
     return f'"{lexical}"^^{datatype}'
 
 
-def integer(n: int) -> str:
-    """An ``xsd:integer`` literal."""
-    return f'"{n}"^^{_xsd.integer}'
-
-
 def date_literal(date: Date) -> str:
     """A date typed by its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
     return typed(date.iso, _DATATYPE[date.precision])
@@ -147,10 +154,6 @@ def doc_iri(doc_id: str) -> str:
 @lru_cache(maxsize=4096)  # bounded: memory stays flat over a corpus
 def paragraph_iri(doc_id: str, number: str) -> str:
     return f"{doc_iri(doc_id)[:-1]}/p/{quote(number, safe='')}>"
-
-
-def mention_iri(m: Mention | Relation, kind: str) -> str:
-    return f"{doc_iri(m.doc_id)[:-1]}/m/{m.start}-{m.end}-{kind}>"
 
 
 @lru_cache(maxsize=8192)  # bounded: memory stays flat over a corpus
@@ -187,11 +190,18 @@ class DocumentTriples:
 
     def lines(self) -> list[str]:
         """All statements, sorted (the two parts have disjoint subjects)."""
-        return list(merge(self.document, self.entities))
+        d, e = self.document, self.entities
+        if not d or not e:
+            return list(d or e)
+        i = bisect_left(e, d[0])  # the document's statements usually sort as one block
+        if i == len(e) or d[-1] < e[i]:
+            return [*e[:i], *d, *e[i:]]
+        return list(merge(d, e))
 
     def ntriples(self) -> str:
         """All statements as an N-Triples document."""
-        return "".join(f"{line} .\n" for line in self.lines())
+        lines = self.lines()
+        return " .\n".join(lines) + " .\n" if lines else ""
 
     def nquads(self, document_graph: str, entities_graph: str) -> bytes:
         """Both parts as N-Quads in their named graphs (IRIs without brackets)."""
@@ -200,7 +210,33 @@ class DocumentTriples:
                 + e.join(self.entities) + e * bool(self.entities)).encode("utf-8")
 
 
+# Predicates of the statements written as one block per subject, in sorted order: their
+# statements sort by predicate, since a predicate ``<…>`` is never the prefix of another.
+_TYPE_MENTION = f"{_rdf.type} {_lkg.Mention}"
+_TYPE_PARAGRAPH = f"{_rdf.type} {_lkg.Paragraph}"
+_DENOTES, _END, _IN_PARAGRAPH = _lkg.denotes, _lkg.endOffset, _lkg.inParagraph
+_SNIPPET, _START = _lkg.snippet, _lkg.startOffset
+_DOCUMENT, _INDEX, _NUMBER = _lkg.document, _lkg.paragraphIndex, _lkg.paragraphNumber
+_INTEGER = f'"^^{_xsd.integer}'  # closes an xsd:integer literal opened by '"'
+_TYPE_POST, _TYPE_ORG_POST = f"{_rdf.type} {_lkg.Post}", f"{_rdf.type} {_org.Post}"
+_TYPE_INSTITUTION = f"{_rdf.type} {_lkg.Institution}"
+_TYPE_ORGANIZATION = f"{_rdf.type} {_org.FormalOrganization}"
+_TYPE_INSTRUMENT = f"{_rdf.type} {_lkg.LegalInstrument}"
+_TYPE_LEGAL_RESOURCE = f"{_rdf.type} {_eli.LegalResource}"
+_TYPE_ARTICLE = f"{_rdf.type} {_lkg.Article}"
+_TYPE_SUBDIVISION = f"{_rdf.type} {_eli.LegalResourceSubdivision}"
+_ALT_LABEL = _skos.altLabel
+
+
 class _Builder:
+    """Collect statements per subject; :meth:`triples` sorts the subjects, then their statements.
+
+    That gives the order of the sorted lines (a subject ``<…>`` holds no ``>`` before its end,
+    so no subject's statements interleave with another's) at a fraction of the cost of sorting
+    every line.  Mentions and paragraphs come as one :meth:`block` of whole lines, already
+    sorted; other statements as ``"p o"`` parts per subject (:meth:`parts`), sorted at the end.
+    """
+
     def __init__(
         self,
         result: DocumentResult,
@@ -215,24 +251,54 @@ class _Builder:
         self.doc_id = result.document.doc_id
         self.doc_node = doc_iri(self.doc_id)
         self.doc_prefix = self.doc_node[:-1] + "/"
-        self.in_document: set[str] = set()
-        self.in_entities: set[str] = set()
+        self.blocks: dict[str, list[str]] = {}  # subject -> whole lines, sorted
+        self.mixed: set[str] = set()  # subjects whose blocks differ (lines need sorting, dedup)
+        self.statements: dict[str, list[str]] = {}  # subject -> "p o" parts (any order, repeats)
         self.typed: set[str] = set()
+        self.done: dict[int, str] = {}  # id(mention) -> its entity IRI, once written
+
+    def parts(self, s: str) -> list[str]:
+        """The ``"p o"`` parts of subject ``s``, to append to."""
+        parts = self.statements.get(s)
+        if parts is None:
+            parts = self.statements[s] = []
+        return parts
 
     def add(self, s: str, p: str, o: str) -> None:
-        if s.startswith(self.doc_prefix) or s == self.doc_node:
-            self.in_document.add(f"{s} {p} {o}")
-        else:
-            self.in_entities.add(f"{s} {p} {o}")
+        self.parts(s).append(f"{p} {o}")
 
-    def add_all(self, s: str, pairs: tuple[tuple[str, str], ...]) -> None:
-        """``add(s, p, o)`` for each ``(p, o)`` of ``pairs``."""
-        statements = self.in_document if s.startswith(self.doc_prefix) or s == self.doc_node \
-            else self.in_entities
-        statements.update([f"{s} {p} {o}" for p, o in pairs])
+    def block(self, s: str, lines: list[str]) -> None:
+        """Add the statements ``lines`` of subject ``s``: distinct and sorted."""
+        group = self.blocks.get(s)
+        if group is None:
+            self.blocks[s] = lines
+        elif group != lines:  # the same mention met again gives the same block
+            group.extend(lines)
+            self.mixed.add(s)
 
     def triples(self) -> DocumentTriples:
-        return DocumentTriples(tuple(sorted(self.in_document)), tuple(sorted(self.in_entities)))
+        document: list[str] = []
+        entities: list[str] = []
+        node, prefix, mixed = self.doc_node, self.doc_prefix, self.mixed
+        blocks, statements = self.blocks, self.statements
+        subjects = [*blocks]
+        subjects += [s for s in statements if s not in blocks]
+        subjects.sort()
+        for s in subjects:
+            lines = blocks.get(s)
+            parts = statements.get(s)
+            if parts is not None:
+                if len(parts) > 1:
+                    parts = sorted(set(parts))
+                parts = list(map(f"{s} ".__add__, parts))
+                lines = parts if lines is None else sorted(set(lines).union(parts))
+            elif s in mixed:
+                lines = sorted(set(lines))  # type: ignore[arg-type]
+            if s == node or s.startswith(prefix):
+                document.extend(lines)  # type: ignore[arg-type]
+            else:
+                entities.extend(lines)  # type: ignore[arg-type]
+        return DocumentTriples(tuple(document), tuple(entities))
 
     # --- provenance ---------------------------------------------------------------------
     def document(self, timestamp: str | None) -> None:
@@ -260,25 +326,39 @@ class _Builder:
             self.add(run, _prov.startedAtTime, typed(lexical.translate(_ESCAPES), _xsd.dateTime))
 
     def paragraph(self, p: Paragraph, orig: tuple[int, int]) -> None:
-        self.add_all(paragraph_iri(self.doc_id, p.number), (
-            (_rdf.type, _lkg.Paragraph),
-            (_lkg.document, self.doc_node),
-            (_lkg.paragraphNumber, string(p.number)),
-            (_lkg.paragraphIndex, integer(p.index)),
-            (_lkg.startOffset, integer(orig[0])),
-            (_lkg.endOffset, integer(orig[1])),
-        ))
+        s = paragraph_iri(self.doc_id, p.number)
+        number = p.number
+        if _NEEDS_ESCAPE.search(number):  # string(), inline: once per paragraph
+            number = number.translate(_ESCAPES)
+        self.block(s, [
+            f"{s} {_TYPE_PARAGRAPH}",
+            f"{s} {_DOCUMENT} {self.doc_node}",
+            f'{s} {_END} "{orig[1]}{_INTEGER}',
+            f'{s} {_INDEX} "{p.index}{_INTEGER}',
+            f'{s} {_NUMBER} "{number}"',
+            f'{s} {_START} "{orig[0]}{_INTEGER}',
+        ])
 
     def mention_node(self, m: Mention | Relation, kind: str, denotes: str) -> str:
-        s = mention_iri(m, kind)
-        self.add_all(s, (
-            (_rdf.type, _lkg.Mention),
-            (_lkg.inParagraph, paragraph_iri(m.doc_id, m.para)),
-            (_lkg.startOffset, integer(m.start)),
-            (_lkg.endOffset, integer(m.end)),
-            (_lkg.snippet, string(m.snippet)),
-            (_lkg.denotes, denotes),
-        ))
+        """Write the node ``<id:doc/D/m/S-E-KIND>`` of a mention or relation evidence."""
+        doc_id, start, end = m.doc_id, m.start, m.end
+        prefix = self.doc_prefix if doc_id == self.doc_id else doc_iri(doc_id)[:-1] + "/"
+        s = f"{prefix}m/{start}-{end}-{kind}>"
+        snippet = m.snippet
+        if _NEEDS_ESCAPE.search(snippet):  # string(), inline: once per mention
+            snippet = snippet.translate(_ESCAPES)
+        lines = [
+            f"{s} {_TYPE_MENTION}",
+            f"{s} {_DENOTES} {denotes}",
+            f'{s} {_END} "{end}{_INTEGER}',
+            f"{s} {_IN_PARAGRAPH} {paragraph_iri(doc_id, m.para)}",
+            f'{s} {_SNIPPET} "{snippet}"',
+            f'{s} {_START} "{start}{_INTEGER}',
+        ]
+        if s in self.blocks:
+            self.block(s, lines)
+        else:
+            self.blocks[s] = lines
         return s
 
     # --- entities -----------------------------------------------------------------------
@@ -318,54 +398,60 @@ class _Builder:
             self.add(s, _rdfs.label, f"{string(row['label_en'])}@en")
 
     def entity(self, m: Mention) -> str:
+        done = self.done.get(id(m))
+        if done is not None:  # the same mention again (a relation's head or tail): no news
+            return done
         s = entity_iri(m.key)
         first = s not in self.typed
         self.typed.add(s)
-        if m.kind == MentionKind.INSTRUMENT:
+        kind = m.kind
+        if kind == _INSTRUMENT:
             if first:
                 self.instrument(s, m)
-        elif m.kind == MentionKind.ISSUER:
+        elif kind == _ISSUER:
             self.issuer(m)
-        elif m.kind == MentionKind.POST:
+        elif kind == _POST:
             if first:
                 if m.issuer:
                     self._issuer_node(s, m.issuer)
                 else:
-                    self.add(s, _rdf.type, _lkg.Post)
-                    self.add(s, _rdf.type, _org.Post)
+                    self.parts(s).extend((_TYPE_POST, _TYPE_ORG_POST))
                     self.label(s, m.key, m.label)
-        elif m.kind == MentionKind.INSTITUTION:
+        elif kind == _INSTITUTION:
+            parts = self.parts(s)
             if first:
-                self.add(s, _rdf.type, _lkg.Institution)
-                self.add(s, _rdf.type, _org.FormalOrganization)
+                parts.extend((_TYPE_INSTITUTION, _TYPE_ORGANIZATION))
                 self.label(s, m.key, m.label)
                 if m.type:
-                    self.add(s, _lkg.institutionKind, f"<{IKIND}{m.type}>")
+                    parts.append(f"{_lkg.institutionKind} <{IKIND}{m.type}>")
             if self.deferred is not None or m.label != self.labels.get(m.key, m.label):
-                self.add(s, _skos.altLabel, arabic(m.label))
-        self.mention_node(m, str(m.kind), s)
+                parts.append(f"{_ALT_LABEL} {arabic(m.label)}")
+        self.mention_node(m, str(kind), s)
+        self.done[id(m)] = s
         return s
 
     def instrument(self, s: str, m: Mention) -> None:
-        self.add(s, _rdf.type, _lkg.LegalInstrument)
-        self.add(s, _rdf.type, _eli.LegalResource)
-        self.add(s, _lkg.typeCode, string(m.type))
-        self.add(s, _eli.type_document, f"<{ITYPE}{m.type}>")
+        parts = self.parts(s)
+        parts += (
+            _TYPE_INSTRUMENT, _TYPE_LEGAL_RESOURCE,
+            f"{_lkg.typeCode} {string(m.type)}",
+            f"{_eli.type_document} <{ITYPE}{m.type}>",
+        )
         self.label(s, m.key, m.label)
         if m.date:
-            self.add(s, _eli.date_document, date_literal(m.date))
+            parts.append(f"{_eli.date_document} {date_literal(m.date)}")
         if m.number:
-            self.add(s, _eli.number, string(m.number))
+            parts.append(f"{_eli.number} {string(m.number)}")
         if self.deferred is not None:  # streaming build: the title goes to graph/labels
             self.deferred.setdefault(("title", m.key), (s, m.title))
         elif title := self.titles.get(m.key, m.title):
-            self.add(s, _eli.title, arabic(title))
+            parts.append(f"{_eli.title} {arabic(title)}")
         if m.period:
-            self.add(s, _lkg.periodStart, typed(str(m.period[0]), _xsd.gYear))
-            self.add(s, _lkg.periodEnd, typed(str(m.period[1]), _xsd.gYear))
+            parts.append(f"{_lkg.periodStart} {typed(str(m.period[0]), _xsd.gYear)}")
+            parts.append(f"{_lkg.periodEnd} {typed(str(m.period[1]), _xsd.gYear)}")
         issuer = self.issuer(m)
         if issuer is not None:
-            self.add(s, _eli.passed_by, issuer)
+            parts.append(f"{_eli.passed_by} {issuer}")
 
     def treaty_action(self, rel: Relation, treaty: str, basis: str | None) -> None:
         """«وتمت الموافقة على البروتوكول … بموجب قانون …»: a ratification, accession or signature."""
@@ -382,26 +468,27 @@ class _Builder:
 
     def article(self, m: Mention, instrument: str) -> None:
         s = f"{instrument[:-1]}/article/{quote(m.number, safe='')}>"
-        self.add(s, _rdf.type, _lkg.Article)
-        self.add(s, _rdf.type, _eli.LegalResourceSubdivision)
-        self.add(s, _eli.is_part_of, instrument)
-        self.add(instrument, _eli.has_part, s)
-        self.add(s, _lkg.articleNumber, string(m.number))
-        self.add(s, _rdfs.label, arabic(f"المادة {m.number}"))
-        self.add(paragraph_iri(m.doc_id, m.para), _lkg.cites, s)
+        self.parts(s).extend((
+            _TYPE_ARTICLE, _TYPE_SUBDIVISION,
+            f"{_eli.is_part_of} {instrument}",
+            f"{_lkg.articleNumber} {string(m.number)}",
+            f"{_rdfs.label} {arabic(f'المادة {m.number}')}",
+        ))
+        self.parts(instrument).append(f"{_eli.has_part} {s}")
+        self.parts(paragraph_iri(m.doc_id, m.para)).append(f"{_lkg.cites} {s}")
         self.mention_node(m, "article", s)
 
     # --- relations ----------------------------------------------------------------------
     def relation(self, rel: Relation) -> None:
         head = entity_iri(rel.head.key)
         tail = entity_iri(rel.tail.key) if rel.tail is not None else None
-        if rel.kind == RelationKind.PART_OF:
+        if rel.kind == _PART_OF:
             if tail is not None:
                 self.article(rel.head, tail)
             return
-        if rel.kind == RelationKind.SUBORDINATE_TO and tail is not None:
+        if rel.kind == _SUBORDINATE_TO and tail is not None:
             self.add(head, _lkg.subordinateTo, tail)
-            if rel.tail is not None and rel.tail.kind == MentionKind.INSTITUTION:
+            if rel.tail is not None and rel.tail.kind == _INSTITUTION:
                 self.add(head, _org.subOrganizationOf, tail)
             return
         instrument_link = _INSTRUMENT_LINK.get(rel.kind)
@@ -419,14 +506,14 @@ class _Builder:
         self.add(e, _rdf.type, event_class)
         self.add(e, _rdf.type, _org.ChangeEvent)
         target = _org.resultingOrganization
-        if rel.kind in (RelationKind.ABOLISHES, RelationKind.REORGANISED):
+        if rel.kind in (_ABOLISHES, _REORGANISED):
             target = _org.originalOrganization
         self.add(e, target, head)
-        instrument = tail if rel.tail is not None and rel.tail.kind == MentionKind.INSTRUMENT else None
+        instrument = tail if rel.tail is not None and rel.tail.kind == _INSTRUMENT else None
         if rel.kind in _SUCCESSION:
             if tail is not None:
                 self.add(e, _org.originalOrganization, tail)
-                if rel.kind == RelationKind.MERGED:
+                if rel.kind == _MERGED:
                     self.add(tail, _SUCCESSION[rel.kind], head)
                 else:
                     self.add(head, _SUCCESSION[rel.kind], tail)
@@ -438,12 +525,12 @@ class _Builder:
             self.add(e, _lkg.date, date_literal(date))
         if rel.planned:
             self.add(e, _lkg.planned, typed("true", _xsd.boolean))
-        if rel.kind == RelationKind.ESTABLISHED_BY and not rel.planned:
+        if rel.kind == _ESTABLISHED_BY and not rel.planned:
             if instrument is not None:
                 self.add(head, _lkg.establishedBy, instrument)
             if date is not None:
                 self.add(head, _lkg.establishedOn, date_literal(date))
-        if rel.kind == RelationKind.ABOLISHES and instrument is not None:
+        if rel.kind == _ABOLISHES and instrument is not None:
             self.add(head, _lkg.abolishedBy, instrument)
         ev = self.mention_node(rel, f"{rel.kind}", e)
         self.add(e, _lkg.evidence, ev)
@@ -470,11 +557,11 @@ def document_triples(
     for p, span in zip(result.paragraphs, result.paragraph_offsets, strict=True):
         b.paragraph(p, span)
     for m in result.mentions:
-        if m.kind != MentionKind.ARTICLE:
+        if m.kind != _ARTICLE:
             b.entity(m)
     for rel in result.relations:
         for m in (rel.head, rel.tail):
-            if m is not None and m.kind != MentionKind.ARTICLE:
+            if m is not None and m.kind != _ARTICLE:
                 b.entity(m)
         b.relation(rel)
     return b.triples()
