@@ -271,7 +271,7 @@ def _process(path: Path, nlp: Language, timestamp: str | None, validate: bool) -
     counts = count_choices(result)
     _count([result], part)
     clock.lap("graph")
-    text = _ntriples(triples.lines()).encode("utf-8")
+    text = triples.ntriples().encode("utf-8")
     results = []
     if validate:
         from .validation import validate as shacl
