@@ -186,6 +186,20 @@ def _body_issuer_codes() -> dict[str, str]:
     return codes
 
 
+@cache
+def _office_holder_forms() -> frozenset[str]:
+    """Folded post forms whose holders issue acts (posts.tsv issuer column): «وزير», «رئيس …»."""
+    return frozenset(fold(f) for f, r in table("posts.tsv").items() if r.get("issuer", "-") != "-")
+
+
+def _office_holder(label: str) -> bool:
+    """A minister or head of government named as a post: a parent or issuer, not a body."""
+    words = fold(label).split()
+    if words and words[0].startswith("ال"):
+        words[0] = words[0][2:]
+    return any(" ".join(words[:n]) in _office_holder_forms() for n in (1, 2, 3))
+
+
 def _issuer_code(label: str) -> str:
     """The issuer code of an issuer label: a lexicon issuer, else by the body's head words."""
     code = _issuer_codes().get(label)
@@ -296,8 +310,8 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
         gold_inst = [(_key(g["name"]), g["name"]) for g in a.get("institutions", [])]
         sys_inst = {}
         for s in institutions.get(where, []):
-            if s["label"] in _post_labels():
-                continue  # the President or the Cabinet as issuer or parent: not annotated as bodies
+            if s["label"] in _post_labels() or _office_holder(s["label"]):
+                continue  # the President, the Cabinet, a minister as issuer or parent: not bodies
             sys_inst.setdefault(s["snippet"], (_key(s["snippet"]), s["snippet"]))
         _match("institution", _unique(gold_inst), _unique(sys_inst.values()), ev, doc, para)
         gold_art = [(str(g["article"]), f"المادة {g['article']}") for g in a.get("articles", [])]
