@@ -192,7 +192,7 @@ def find_changes(
             old = _short_reference(t, f, t_end, bodies) or next(
                 (b for b in bodies if b.start >= t_end and b.start - t_end <= 3), None
             )
-            new = _replacing_before(f, bodies, instruments, s_start, t_start) or next(
+            new = _replacing_before(f, bodies, instruments, dates, s_start, t_start) or next(
                 (b for b in bodies if b.start > t_end and b is not old and b.start < s_end), None
             )
             if old and new and new is not old:
@@ -336,11 +336,13 @@ def _own_date(
 
 
 def _replacing_before(
-    f: str, bodies: list[Found], instruments: list[Found], s_start: int, t_start: int
+    f: str, bodies: list[Found], instruments: list[Found], dates: list[DateMatch],
+    s_start: int, t_start: int,
 ) -> Found | None:
     """The new body right before «لتحل محل» / «خلفا ل» («أنشئت وزارة العمل لتحل محل …»).
 
-    Only the act that created it may stand between them («… بموجب المرسوم رقم 31/2012 خلفا ل…»).
+    Only the act that created it or a date may stand between them («… بموجب المرسوم رقم 31/2012
+    خلفا ل…», «تأسس مجلس الشورى في 12 تشرين الثاني/نوفمبر 1991 خلفا ل…»).
     """
     before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
     if not before:
@@ -350,8 +352,8 @@ def _replacing_before(
         return before[-2]  # «إدارة … التابعة لمكتب المدعي العام لتحل محل …»: not the parent
     body = before[-1]
     gap = t_start - body.end - sum(
-        i.end - i.start for i in instruments if body.end <= i.start and i.end <= t_start
-    )
+        x.end - x.start for x in [*instruments, *dates] if body.end <= x.start and x.end <= t_start
+    )  # only the creating act or the date may stand between
     return body if gap <= _NEAR else None
 
 

@@ -136,7 +136,7 @@ def _plural_and_heads() -> frozenset[str]:
 
     «… ووزارة العدل», «القانون المدني والقانون الخاص ب…»: institution and instrument heads.
     """
-    heads = set(table("institution_heads.tsv"))
+    heads = set(table("institution_heads.tsv")) | set(table("posts.tsv"))
     heads |= {f for f, row in table("name_grammar.tsv").items() if row["role"] == "plural_head"}
     for form in table("instrument_types.tsv"):
         first = form.split()[0]
@@ -351,7 +351,7 @@ def run_on(
                                                   or words[i + 1][2].startswith("لل")):
             last = b  # «وزارة دولة لشؤون المرأة»: a minister of state, not a state's name
             continue
-        if core.lstrip("لب") in state or core in state:
+        if (core[1:] if core[:1] in ("ل", "ب") else core) in state or core in state:
             if w in state and not closed and i + 1 < len(words):
                 last = words[i + 1][1]  # «مجلس وزراء جمهورية أذربيجان»: the state closes the chain
             break
@@ -368,8 +368,10 @@ def run_on(
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
         after_plural = i > 0 and _bare(words[i - 1][2]) in plurals  # «الجمعيات والمؤسسات»
+        two = f"{stem} {words[i + 1][2]}" if stem and i + 1 < len(words) else ""
         if stem and not after_plural and (stem in plural_and_heads or bare in plural_and_heads
-                                          or stem.removesuffix("ها") in plural_and_heads):
+                                          or stem.removesuffix("ها") in plural_and_heads
+                                          or two in plural_and_heads):  # «ووسيط الجمهورية»
             break  # «… ووزارة العدل»: a new body starts
         if closed and i > 0 and w.startswith("ال") and bare in plural_and_heads:
             break  # «مجلس الوزراء السلطة التنفيذية», «مجلس النواب القانون رقم …»: a new phrase
