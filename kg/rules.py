@@ -659,8 +659,8 @@ def find_instruments(
                         info["number"] += f"/{year}"
                         info.setdefault("year", year)
                     by_number = attrs["number_year"].search(info["number"])
-                    if by_number:  # «رقم 124/2008», «رقم 25/99»
-                        y = by_number.group("year")
+                    if by_number:  # «رقم 124/2008», «رقم 25/99», «رقم 2018-128»
+                        y = by_number.group("year") or by_number.group("first")
                         info.setdefault("year", y if len(y) == 4 else f"19{y}")
                     pos += a.end()
                 elif name in ("title_about", "title_quoted"):
