@@ -467,6 +467,14 @@ def find_instrument_links(
         # the treaties right after the trigger (a list joined by «و» or commas); a statement or
         # agreement of type "other" can be signed too («بالتوقيع على البيان الثلاثي»)
         kinds = {"treaty", "other"} if kind == RelationKind.SIGNED else {"treaty"}
+        if row["voice"] == "before":
+            # «ووقعت مصر على اتفاقية حقوق الطفل في … وصدقت عليها في …»: the treaty named before
+            named = [i for i in instruments if i.type in kinds and s_start <= i.start and i.end <= t_start]
+            later = [d for d in dates if d.date and t_end <= d.start < s_end]
+            if named:
+                result.append(FoundRelation(kind, named[-1], None, (s_start, s_end),
+                                            date=later[0].date if later else None))
+            continue
         treaties = [i for i in instruments if i.type in kinds and t_end <= i.start < s_end]
         chain, last = [], t_end
         for i in sorted(treaties, key=lambda x: x.start):
