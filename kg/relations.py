@@ -185,8 +185,23 @@ def find_changes(
                  and _pattern("merged_into").search(f[max(0, b.start - 8) : b.start])),
                 None,
             )
-            if merged is not None and into is not None:
-                result.append(FoundRelation(kind, into, merged, (s_start, s_end)))
+            parts = [merged] if merged is not None else []
+            if merged is not None and into is None:
+                # «أنشئت هيئة النزاهة … بدمج هيئة مكافحة الفساد وديوان المظالم»: the body created
+                # earlier in the sentence is what the listed bodies were merged into
+                created = _created_before(triggers, s_start, t_start)
+                into = _subject_before(f, bodies, s_start, t_start) if created else None
+                parts += _listed_after(f, merged, bodies)
+            for part in parts if into is not None else []:
+                result.append(FoundRelation(kind, into, part, (s_start, s_end)))
+            continue
+        if kind == RelationKind.RENAMED:
+            found = _renaming(f, row, bodies, triggers, s_start, s_end, t_start, t_end)
+            if found is not None:
+                new, old = found
+                when = next((d for d in dates if d.date and t_end <= d.start < new.start), None)
+                result.append(FoundRelation(kind, new, old, (s_start, s_end),
+                                            date=when.date if when else None))
             continue
         if kind == RelationKind.REPLACES:
             old = _short_reference(t, f, t_end, bodies) or next(
@@ -318,6 +333,58 @@ def _coordinated(f: str, body: Found, bodies: list[Found]) -> list[Found]:
     return chain
 
 
+def _created_before(triggers: tuple, s_start: int, t_start: int) -> bool:
+    """Whether a creation trigger stands in the sentence before ``t_start``."""
+    return any(r["relation"] == RelationKind.ESTABLISHED_BY and s_start <= o < t_start
+               for o, _, r in triggers)
+
+
+def _subject_before(f: str, bodies: list[Found], s_start: int, t_start: int) -> Found | None:
+    """The nearest body before ``t_start`` in the sentence, skipping a parent named after a
+    subordination cue («إدارة حماية الأسرة التابعة لمديرية الأمن العام، التي …»)."""
+    before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
+    if not before:
+        return None
+    cues = find_subordination_cues(f)
+    if len(before) > 1 and any(before[-2].end <= c < before[-1].start for c, _ in cues):
+        return before[-2]
+    return before[-1]
+
+
+def _renaming(
+    f: str, row: dict[str, str], bodies: list[Found], triggers: tuple, s_start: int, s_end: int,
+    t_start: int, t_end: int,
+) -> tuple[Found, Found] | None:
+    """(new name, old name) of a renaming, or None.
+
+    «ثم عدل اسمها إلى «X»», «وأصبحت تسمى منذ عام 2008 «X»», «أعيدت تسميتها عام 2020 لتصبح X»:
+    the body before the trigger is the old name, the one right after it (a date may come
+    between) the new; «X، الذي تأسس عام 1955 باسم «Y»»: Y is the former name of X, and only
+    after a creation in the same sentence («باسم» is also "on behalf of").
+    """
+    after = next((b for b in bodies if 0 <= b.start - t_end <= 30 and b.start < s_end), None)
+    before = _subject_before(f, bodies, s_start, t_start)
+    if after is None or before is None or after is before:
+        return None
+    if row["voice"] == "former":
+        created = _created_before(triggers, s_start, t_start)
+        return (before, after) if created and t_end - after.start > -4 else None
+    return after, before
+
+
+def _listed_after(f: str, first: Found, bodies: list[Found]) -> list[Found]:
+    """Bodies listed after ``first`` with «و» or commas: «هيئة مكافحة الفساد وديوان المظالم»."""
+    chain, last = [], first
+    for b in sorted(bodies, key=lambda x: x.start):
+        if b.start < last.end:
+            continue
+        if not _pattern("list_join").fullmatch(f[last.end : b.start]):
+            break
+        chain.append(b)
+        last = b
+    return chain
+
+
 def _own_date(
     f: str, body: Found, t_end: int, instrument: Found, instruments: list[Found],
     dates: list[DateMatch],
@@ -344,13 +411,11 @@ def _replacing_before(
     Only the act that created it or a date may stand between them («… بموجب المرسوم رقم 31/2012
     خلفا ل…», «تأسس مجلس الشورى في 12 تشرين الثاني/نوفمبر 1991 خلفا ل…»).
     """
-    before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
-    if not before:
+    body = _subject_before(f, bodies, s_start, t_start)
+    if body is None:
         return None
-    cues = find_subordination_cues(f)
-    if len(before) > 1 and any(before[-2].end <= c < before[-1].start for c, _ in cues):
-        return before[-2]  # «إدارة … التابعة لمكتب المدعي العام لتحل محل …»: not the parent
-    body = before[-1]
+    if body is not _nearest_before(bodies, t_start, lambda b: b.start >= s_start):
+        return body  # «إدارة … التابعة لمكتب المدعي العام لتحل محل …»: not the parent
     gap = t_start - body.end - sum(
         x.end - x.start for x in [*instruments, *dates] if body.end <= x.start and x.end <= t_start
     )  # only the creating act or the date may stand between

@@ -79,6 +79,9 @@ def test_example(nlp, row: dict[str, str]) -> None:
             assert not [i for i in found.instruments if i.type == "treaty" and i.date], [
                 (i.label, i.date) for i in found.instruments
             ]
+        elif what.startswith("relation:"):
+            code = what.split(":", 1)[1]
+            assert not [r for r in found.relations if r.kind == code], found.relations
         else:
             pytest.fail(f"unknown 'none' target {what!r} in examples.tsv")
     else:
