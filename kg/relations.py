@@ -203,6 +203,13 @@ def find_changes(
                 result.append(FoundRelation(kind, new, old, (s_start, s_end),
                                             date=when.date if when else None))
             continue
+        if kind == RelationKind.REPLACES and row["voice"] == "before":
+            # «ثم حلت محلها X», «ثم أنشئت، خلفا لها، X»: the pronoun is the body named before
+            old = _subject_before(f, bodies, s_start, t_start)
+            new = next((b for b in bodies if 0 <= b.start - t_end <= 30 and b.start < s_end), None)
+            if old and new and new is not old:
+                result.append(FoundRelation(kind, new, old, (s_start, s_end)))
+            continue
         if kind == RelationKind.REPLACES:
             old = _short_reference(t, f, t_end, bodies) or next(
                 (b for b in bodies if b.start >= t_end and b.start - t_end <= 3), None
@@ -211,7 +218,7 @@ def find_changes(
                 (b for b in bodies if b.start > t_end and b is not old and b.start < s_end), None
             )
             if old and new and new is not old:
-                for item in [old, *_coordinated(f, old, bodies)]:
+                for item in [old, *_listed_after(f, old, bodies)]:  # «محل X وY»
                     if item is not new:
                         result.append(FoundRelation(kind, new, item, (s_start, s_end)))
             continue
