@@ -253,9 +253,15 @@ def find_changes(
         body = None
         if row["voice"] in ("both", "after", "of", "active"):
             body = _short_reference(t, f, t_end, bodies)
-        if body is None and row["voice"] in ("both", "before"):
+        if body is None and kind in (RelationKind.REORGANISED, RelationKind.ABOLISHES) \
+                and row["voice"] == "after":
+            gap = len(f[t_end:]) - len(f[t_end:].lstrip())
+            body = _bare_reference(f, t_end + gap, bodies)  # «وأعيد تنظيم المجلس بموجب …»
+        if body is None and row["voice"] == "before":
+            body = _subject_before(f, bodies, s_start, t_start)  # not a parent after «التابعة ل»
+        if body is None and row["voice"] == "both":
             before = [b for b in bodies if s_start <= b.start and b.end <= t_start]
-            if before and (_pattern("relative").match(f[before[-1].end : t_start]) or row["voice"] == "before"):
+            if before and _pattern("relative").match(f[before[-1].end : t_start]):
                 body = before[-1]
         if body is None and row["voice"] in ("both", "after", "of", "active"):
             # the body follows the trigger, or the «بموجب …» clause(s) right after it
@@ -353,8 +359,8 @@ def _subject_before(f: str, bodies: list[Found], s_start: int, t_start: int) -> 
     if not before:
         return None
     cues = find_subordination_cues(f)
-    if len(before) > 1 and any(before[-2].end <= c < before[-1].start for c, _ in cues):
-        return before[-2]
+    if len(before) > 1 and any(before[-2].end <= c and 0 <= before[-1].start - e <= 1 for c, e in cues):
+        return before[-2]  # the last body is a parent named right after «التابعة ل»
     return before[-1]
 
 
