@@ -318,7 +318,7 @@ def run_on(
     relational_words, continuing = g.get("relational", ()), g.get("continue", ())
     object_link, link_after = g.get("object_link", ()), g.get("link_after", ())
     regions, plurals = g.get("region", ()), g.get("plural_head", ())
-    quantifiers = g.get("link_quantifier", ())
+    quantifiers, phrases = g.get("link_quantifier", ()), g.get("fixed_phrase", ())
     plural_and_heads = _plural_and_heads()
     last = pos
     relational = False
@@ -329,8 +329,8 @@ def run_on(
     for i, (a, b, w) in enumerate(words[:max_words]):
         core = w[1:] if w.startswith("و") and _definite(w[1:]) else w
         bare = core[2:] if core.startswith("ال") else core[1:] if core.startswith("لل") else core
-        if w in stop or core in stop:
-            break
+        if (w in stop or core in stop) and not (i and f"{words[i - 1][2]} {w}" in phrases):
+            break  # «العاملة» ends a name, except in «القوى العاملة»
         if w in quantifiers and i > 0 and (words[i - 1][2] in object_link
                                            or _bare(words[i - 1][2]) in link_after):
             closed = False  # «على جميع أشكال التمييز», «ومكافحة كل أشكال التمييز»

@@ -44,7 +44,7 @@ def test_codes_are_known() -> None:
     assert {r["role"] for r in read_tsv("amendments.tsv")} <= {"head", "verb", "relative"}
     assert {r["role"] for r in read_tsv("name_grammar.tsv")} <= {
         "continue", "stop", "state", "relational", "generic_before", "generic_after", "state_body",
-        "purpose_object", "object_link", "link_after", "region", "plural_head", "link_quantifier",
+        "purpose_object", "object_link", "link_after", "region", "plural_head", "link_quantifier", "fixed_phrase",
     }
 
 
