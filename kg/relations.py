@@ -97,6 +97,13 @@ def find_subordinations(
         result.append(
             FoundRelation(RelationKind.SUBORDINATE_TO, child, parent, (child.start, parent.end))
         )
+    for cue in _pattern("parent_first").finditer(f):  # «… الوزارة …، ويتبعها المجلس الوطني»
+        s_start, _s_end = sentence_bounds(t, cue.start())
+        parent = _subject_before(f, bodies, s_start, cue.start())
+        child = next((b for b in bodies if 0 <= b.start - cue.end() <= 2), None)
+        if parent is not None and child is not None and parent is not child:
+            result.append(
+                FoundRelation(RelationKind.SUBORDINATE_TO, child, parent, (parent.start, child.end)))
     # «إدارة حقوق الإنسان بوزارة الداخلية»: a unit named right before «ب» + another body
     for a, b in pairwise(bodies):
         if f[a.end : b.start] == " ب" and not any(r.head is a for r in result):
