@@ -472,6 +472,14 @@ def _bare_body(
             a = when.end  # «أنشأت الوزارة في عام 2016 لجنة»
         a += len(f[a:]) - len(f[a:].lstrip(" ،"))
         m = regex.match(f, a)
+        plural = _plural_heads().match(f, a) if m is None else None
+        if plural is not None and plural.end() <= s_end:
+            # «أنشئت لجان لحماية الطفل في كل محافظة»: bodies created as a kind, one mention
+            end = run_on(f, plural.end(), s_end, after_indefinite=True)
+            if end > plural.end():  # a bare plural («أنشئت لجان») names nothing
+                label = " ".join(t[a:end].split())
+                return Found("institution", a, end, label=label, type="other", head=plural.group())
+            continue
         if m is None or m.group("art") or m.group("ll") or m.group("pre") or m.end() > s_end:
             continue
         head = matched_form(m.group("head"))
@@ -482,6 +490,15 @@ def _bare_body(
         return Found("institution", m.start("head"), end, label=label, type=rows[head]["kind"],
                      head=head)
     return None
+
+
+@cache
+def _plural_heads() -> re.Pattern[str]:
+    """Plural body nouns (name_grammar.tsv plural_head) at the start of an unnamed plural body."""
+    from .lexicon import alternation
+
+    forms = [f for f, row in table("name_grammar.tsv").items() if row["role"] == "plural_head"]
+    return re.compile(r"(?:" + alternation(forms) + r")(?!\w)")
 
 
 _LIST_ITEM = re.compile(r"[^؛.\n]+")
