@@ -180,6 +180,12 @@ def find_changes(
         if kind in _INSTRUMENT_KINDS:
             continue  # see find_approvals and find_instrument_links
         s_start, s_end = sentence_bounds(t, t_start)
+        if row["voice"] == "guarded":
+            # «وشكل المجلس … بموجب الاتفاق …», «وأحدث بموجب …»: verbs that are creations only
+            # with a legal basis named soon after («شكل» is also "form", «أحدث» "latest")
+            if not _pattern("guard_basis").search(f, t_end, min(s_end, t_end + 120)):
+                continue
+            row = {**row, "voice": "after"}
         planned = row["planned"] == "1" or bool(
             _pattern("planned_context").search(f, s_start, t_start))  # «أوصت … بإنشاء …»
         if _blocked(f, t_start):

@@ -38,7 +38,7 @@ def test_codes_are_known() -> None:
     kinds = {k.value for k in RelationKind}
     assert {r["relation"] for r in read_tsv("triggers.tsv")} <= kinds
     assert {r["voice"] for r in read_tsv("triggers.tsv")} <= {
-        "after", "before", "both", "active", "of", "former",
+        "after", "before", "both", "active", "of", "former", "guarded",
     }
     assert {r["planned"] for r in read_tsv("triggers.tsv")} <= {"0", "1"}
     assert {r["role"] for r in read_tsv("amendments.tsv")} <= {"head", "verb", "relative"}
