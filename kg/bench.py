@@ -195,7 +195,7 @@ def run_bench(
             "load_average": round(load, 2),
             "extract_s": round(t["read"] + t["extract"] + t["graph"], 2),
             "shacl_s": round(t["validate"], 2) if validate else None,
-            "store_load_s": round(t["load"] + t["labels"], 2),
+            "store_load_s": round(t["load"] + t["labels"] + t["summary"] + t["optimize"], 2),
             "turtle_s": round(t["turtle"], 2),
             "triples": summary.triples,
             "conforms": summary.conforms,

@@ -3,7 +3,8 @@
 A build puts each document's own statements in ``graph/D`` and what documents say about shared
 entities in ``graph/entities`` (see ``docs/graph-model.md``).  ``Store.replace_document`` swaps
 one named graph in one SPARQL Update (one transaction), so rebuilding a document is idempotent
-and a failed rebuild leaves the previous graph in place; it stores the graph it is given as is.
+and a failed rebuild leaves the previous graph in place; it stores the graph it is given as is,
+then recomputes the derived ``graph/summary``.
 Queries see the union of all named graphs as their default graph.
 """
 
@@ -167,8 +168,19 @@ class Store:
         self.replace_ntriples(name, ntriples(graph))
 
     def replace_document(self, doc_id: str, graph: rdflib.Graph) -> None:
-        """Replace the named graph ``GRAPH[doc_id]`` with *graph* in one transaction."""
+        """Replace the named graph ``GRAPH[doc_id]`` with *graph*, then ``graph/summary``.
+
+        Each is one transaction; the summary (:mod:`kg.summary`) is recomputed from the whole
+        store, so the named queries that read it stay right.
+        """
         self.replace_graph(doc_id, graph)
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        """Recompute ``graph/summary`` (counts, first mentions) from the other graphs."""
+        from .summary import write_summary  # kg.summary reads the store through this class
+
+        write_summary(self)
 
     def replace_ntriples(self, name: str, text: str) -> None:
         """Replace a named graph with N-Triples *text*: ``DROP`` + ``INSERT DATA``, one update."""
@@ -191,8 +203,9 @@ class Store:
             raise StoreError(f"cannot load quads into {self.path}: {exc}") from None
 
     def remove_document(self, doc_id: str) -> None:
-        """Remove a document's named graph (no error when it is absent)."""
+        """Remove a document's named graph (no error when it is absent), then refresh the summary."""
         self.inner.update(f"DROP SILENT GRAPH <{graph_iri(doc_id)}>")
+        self.refresh_summary()
 
     # --- reading ------------------------------------------------------------------------------
 

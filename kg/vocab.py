@@ -99,6 +99,15 @@ class LKG(DefinedNamespace):
     treaty: URIRef  # TreatyAction -> LegalInstrument
     actionKind: URIRef  # TreatyAction -> "ratification" | "accession" | "signature"
 
+    # summary (graph/summary: derived at build time, see kg/summary.py)
+    mentionCount: URIRef  # entity -> mentions denoting it; Document -> mentions in it
+    documentCount: URIRef  # entity -> documents with a mention of it
+    firstMention: URIRef  # entity -> its first mention (document id, paragraph, offset)
+    lookupKey: URIRef  # node -> its IRI and each label as plain xsd:string
+    paragraphCount: URIRef  # Document -> xsd:integer
+    instrumentCount: URIRef  # Document -> distinct instruments its mentions denote
+    institutionCount: URIRef  # Document -> distinct institutions its mentions denote
+
 
 class ELI(DefinedNamespace):
     """The European Legislation Identifier ontology terms legalkg uses."""

@@ -121,7 +121,7 @@ def test_cli_export(store_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--format", "nq", "--out", str(tmp_path / "a.nq"),
                                  "--store", str(store_dir)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "a.nq").read_text("utf-8").count("\n") == 353
+    assert (tmp_path / "a.nq").read_text("utf-8").count("\n") == 447
     bad = runner.invoke(app, ["export", "--format", "pdf", "--out", str(tmp_path / "a.pdf"),
                               "--store", str(store_dir)])
     assert bad.exit_code == 2

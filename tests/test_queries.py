@@ -57,17 +57,18 @@ def test_establishments_rows(store_dir: Path) -> None:
     ]
 
 
-def test_instruments_one_row_per_document_at_first_mention(store_dir: Path) -> None:
+def test_instruments_one_row_per_instrument_at_first_mention(store_dir: Path) -> None:
     rows = run_query("instruments", store=store_dir)
-    assert rows.columns == ["instrument", "type", "date", "title", "issuer", "number", "doc", "para"]
+    assert rows.columns == ["instrument", "type", "date", "title", "issuer", "number", "doc", "para",
+                            "documents", "mentions"]
     decree = "https://w3id.org/legalkg/id/instrument/decree/2007-03-19/h1"
-    assert [(r["doc"], r["para"]) for r in rows if r["instrument"] == decree] == [
-        ("doc_a", "12"), ("doc_b", "7")]
-    first = rows[0]
-    assert first == {"instrument": decree, "type": "decree", "date": "2007-03-19",
-                     "title": "بشأن إنشاء الدائرة الحكومية للهجرة", "issuer": "رئيس الجمهورية",
-                     "number": "560", "doc": "doc_a", "para": "12"}
-    assert len(rows) == 9
+    # named in doc_a (paragraph 12) and doc_b (paragraph 7): one row, at the first document
+    assert [r for r in rows if r["instrument"] == decree] == [rows[0]]
+    assert rows[0] == {"instrument": decree, "type": "decree", "date": "2007-03-19",
+                       "title": "بشأن إنشاء الدائرة الحكومية للهجرة", "issuer": "رئيس الجمهورية",
+                       "number": "560", "doc": "doc_a", "para": "12", "documents": "2",
+                       "mentions": "2"}
+    assert len(rows) == len({r["instrument"] for r in rows}) == 7  # 9 rows before: two in both
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
@@ -115,7 +116,7 @@ def test_injection_is_just_a_string(store_dir: Path) -> None:
     for name, key in (("provenance", "node"), ("institution_history", "institution")):
         assert run_query(name, {key: INJECTION}, store=store_dir) == []
     with Store.open(store_dir, create=False) as store:
-        assert store.count() == 353
+        assert store.count() == 447
 
 
 def test_bind_values_substitutes_escaped_terms() -> None:

@@ -52,7 +52,7 @@ def test_push_twice_keeps_the_triple_count(server: Server, store_dir: Path) -> N
     first = count_triples(server.query_url)
     report = push(store_dir, server.update_url, user=server.user, password=server.password,
                   batch_triples=25)
-    assert report.triples == first == 353
+    assert report.triples == first == 447
     assert report.requests > len(report.graphs)  # bounded batches
     assert count_triples(server.query_url) == first
 
@@ -60,7 +60,7 @@ def test_push_twice_keeps_the_triple_count(server: Server, store_dir: Path) -> N
 def test_injection_is_just_a_string_remotely(server: Server) -> None:
     rows = run_query("provenance", {"node": INJECTION}, endpoint=server.query_url)
     assert rows == []
-    assert count_triples(server.query_url) == 353
+    assert count_triples(server.query_url) == 447
 
 
 def test_paging_fetches_every_row(server: Server) -> None:
@@ -70,7 +70,7 @@ def test_paging_fetches_every_row(server: Server) -> None:
     from kg import remote
 
     rows = remote.select(server.query_url, sparql, page_size=40)
-    assert len(rows) == 353
+    assert len(rows) == 447
     assert len({tuple(r.values()) for r in rows}) == len(rows)
 
 
@@ -98,7 +98,7 @@ def test_cli_push_reads_the_password_from_the_environment(
     result = runner.invoke(app, ["push", "--store", str(store_dir), "--endpoint",
                                  server.update_url, "--user", server.user])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("pushed 353 triples in 3 graphs")
+    assert result.stdout.startswith("pushed 447 triples in 4 graphs")
 
 
 def test_cli_push_without_password_is_a_usage_error(store_dir: Path,

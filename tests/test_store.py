@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 from servers import SAMPLE_TRIG, load_sample
 
 from kg.errors import InputError, QueryError, StoreError
 from kg.store import Store, strip_comments
-from kg.vocab import GRAPH
+from kg.vocab import GRAPH, LKG
 
 INJECTION = 'x" } ; DROP ALL ; SELECT * { "'
 
@@ -36,8 +37,9 @@ def test_missing_store_is_an_input_error(tmp_path: Path) -> None:
 def test_documents_are_the_named_graphs_without_the_ontology(store_dir: Path) -> None:
     with Store.open(store_dir, create=False) as store:
         assert store.documents() == ["doc_a", "doc_b"]
-        assert store.graphs() == [str(GRAPH["doc_a"]), str(GRAPH["doc_b"]), str(GRAPH["ontology"])]
-        assert store.count() == 353
+        assert store.graphs() == [str(GRAPH["doc_a"]), str(GRAPH["doc_b"]), str(GRAPH["ontology"]),
+                                  str(GRAPH["summary"])]
+        assert store.count() == 447
         assert store.count("doc_a") == len(sample_graph("doc_a"))
 
 
@@ -144,3 +146,42 @@ def test_syntax_error_is_a_query_error(store_dir: Path) -> None:
 def test_strip_comments_keeps_hashes_in_iris_and_strings() -> None:
     text = 'SELECT ?x # created\nWHERE { <http://a#b> ?p "#x" }'
     assert strip_comments(text) == 'SELECT ?x \nWHERE { <http://a#b> ?p "#x" }'
+
+
+def test_sample_trig_summary_is_current() -> None:
+    """The fixture's graph/summary is what kg.summary derives from its other graphs."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from summary_fixture import MARK, summary_block
+
+    assert MARK in SAMPLE_TRIG.read_text(encoding="utf-8")
+    assert SAMPLE_TRIG.read_text(encoding="utf-8").endswith(summary_block()), (
+        "tests/data/store/sample.trig: stale graph/summary; run uv run python tools/summary_fixture.py"
+    )
+
+
+def test_replace_and_remove_document_keep_the_summary_right(store_dir: Path) -> None:
+    from kg.queries import run_query
+
+    decree = "https://w3id.org/legalkg/id/instrument/decree/2007-03-19/h1"
+    with Store.open(store_dir) as store:
+        first = [r for r in run_query("instruments", store=store) if r["instrument"] == decree]
+        assert [(r["doc"], r["para"], r["documents"]) for r in first] == [("doc_a", "12", "2")]
+        smaller = rdflib.Graph()
+        gone = rdflib.URIRef("https://w3id.org/legalkg/id/doc/doc_a/m/1046-1090-instrument")
+        for triple in sample_graph("doc_a"):
+            if triple[0] != gone:
+                smaller.add(triple)
+        assert len(smaller) < len(sample_graph("doc_a"))
+        store.replace_document("doc_a", smaller)
+        rows = [r for r in run_query("instruments", store=store) if r["instrument"] == decree]
+        assert [(r["doc"], r["para"], r["documents"]) for r in rows] == [("doc_b", "7", "1")]
+        docs = {r["doc"]: r["mentions"] for r in run_query("documents", store=store)}
+        assert int(docs["doc_a"]) == sum(1 for _ in smaller.subjects(RDF.type, LKG.Mention))
+        store.remove_document("doc_b")
+        assert not [r for r in run_query("instruments", store=store) if r["instrument"] == decree]
+        assert [r["doc"] for r in run_query("documents", store=store)] == ["doc_a"]
+        # its mention is gone; the establishment doc_a states (evidence in doc_a) remains
+        rows = run_query("provenance", {"node": decree}, store=store)
+        assert [(r["via"], r["doc"], r["para"]) for r in rows] == [("establishment", "doc_a", "12")]
