@@ -253,7 +253,7 @@ def _match(
     have = Counter(k for k, _ in found)
     shown = {k: s for k, s in list(gold) + list(found)}
     score = ev.scores[row]
-    for k in want.keys() | have.keys():
+    for k in sorted(want.keys() | have.keys(), key=str):  # a set's order varies from run to run
         tp = min(want[k], have[k])
         score.tp += tp
         if want[k] > tp:
@@ -298,7 +298,7 @@ def evaluate(annotations: list[dict], store: Store) -> Evaluation:
                [(f"{g['type']} {g['date']}", g.get("quote", "")) for g in gold_ins if g.get("date")],
                [(f"{s['type']} {s['date']}", s["snippet"]) for s in sys_ins if s["date"]],
                ev, doc, para)
-        for code in {g["type"] for g in gold_ins} | {s["type"] for s in sys_ins}:
+        for code in sorted({g["type"] for g in gold_ins} | {s["type"] for s in sys_ins}):
             _match(f"type:{code}",
                    [(g.get("date", ""), g.get("quote", "")) for g in gold_ins if g["type"] == code],
                    [(s["date"], s["snippet"]) for s in sys_ins if s["type"] == code], ev, doc, para)
