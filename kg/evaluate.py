@@ -192,12 +192,17 @@ def _office_holder_forms() -> frozenset[str]:
     return frozenset(fold(f) for f, r in table("posts.tsv").items() if r.get("issuer", "-") != "-")
 
 
-def _office_holder(label: str) -> bool:
-    """A minister or head of government named as a post: a parent or issuer, not a body."""
+def _leading_forms(label: str) -> list[str]:
+    """The label's first three, two and one folded words, the article dropped: lexicon keys."""
     words = fold(label).split()
     if words and words[0].startswith("ال"):
         words[0] = words[0][2:]
-    return any(" ".join(words[:n]) in _office_holder_forms() for n in (1, 2, 3))
+    return [" ".join(words[:n]) for n in range(min(3, len(words)), 0, -1)]
+
+
+def _office_holder(label: str) -> bool:
+    """A minister or head of government named as a post: a parent or issuer, not a body."""
+    return any(form in _office_holder_forms() for form in _leading_forms(label))
 
 
 def _issuer_code(label: str) -> str:
@@ -205,14 +210,8 @@ def _issuer_code(label: str) -> str:
     code = _issuer_codes().get(label)
     if code:
         return code
-    words = fold(label).split()
-    if words and words[0].startswith("ال"):
-        words[0] = words[0][2:]
-    for n in range(min(3, len(words)), 0, -1):
-        code = _body_issuer_codes().get(" ".join(words[:n]))
-        if code:
-            return code
-    return "institution"
+    return next((_body_issuer_codes()[form] for form in _leading_forms(label)
+                 if form in _body_issuer_codes()), "institution")
 
 
 @cache
