@@ -14,7 +14,7 @@ from functools import cache
 from itertools import pairwise
 
 from .dates import DateMatch
-from .lexicon import compile_pattern, matched_form, patterns, table
+from .lexicon import alternation, compile_pattern, matched_form, patterns, table
 from .records import Date, RelationKind
 from .rules import (
     Found,
@@ -148,6 +148,23 @@ def _blockers() -> tuple[str, ...]:
     return tuple(table("trigger_blockers.tsv"))
 
 
+def _marked(f: str, act: Found) -> bool:
+    """An act introduced as a legal basis: «بموجب …», «وفقا ل…», «بموجب المادة 4 من …»."""
+    return bool(_pattern("basis").search(f[max(0, act.start - 40) : act.start]))
+
+
+def _body_after(bodies: list[Found], pos: int, s_end: int, reach: int = 30) -> Found | None:
+    """The first body of the sentence starting at most ``reach`` characters after ``pos``."""
+    return next((b for b in bodies if 0 <= b.start - pos <= reach and b.start < s_end), None)
+
+
+def _skip_space(f: str, pos: int) -> int:
+    """``pos`` moved past the white space that follows it."""
+    while pos < len(f) and f[pos].isspace():
+        pos += 1
+    return pos
+
+
 def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: int) -> Found | None:
     """The legal basis of a change: an instrument of the sentence, preferring «بموجب …» ones."""
     candidates = [
@@ -158,7 +175,7 @@ def _basis(instruments: list[Found], f: str, s_start: int, s_end: int, t_start: 
     ]
     if not candidates:
         return None
-    marked = [i for i in candidates if _pattern("basis").search(f[max(0, i.start - 40) : i.start])]
+    marked = [i for i in candidates if _marked(f, i)]
     pool = marked or candidates
     return min(pool, key=lambda i: abs(i.start - t_start))
 
@@ -219,7 +236,7 @@ def find_changes(
         if kind == RelationKind.REPLACES and row["voice"] == "before":
             # «ثم حلت محلها X», «ثم أنشئت، خلفا لها، X»: the pronoun is the body named before
             old = _subject_before(f, bodies, s_start, t_start)
-            new = next((b for b in bodies if 0 <= b.start - t_end <= 30 and b.start < s_end), None)
+            new = _body_after(bodies, t_end, s_end)
             if old and new and new is not old:
                 result.append(FoundRelation(kind, new, old, (s_start, s_end)))
             continue
@@ -236,8 +253,7 @@ def find_changes(
                         result.append(FoundRelation(kind, new, item, (s_start, s_end)))
             continue
         instrument = _basis(instruments, f, s_start, s_end, t_start)
-        own_date = next((d for d in dates if d.date and 0 <= d.start - t_end <= 6), None)
-        if row["voice"] == "before" and own_date is not None:
+        if row["voice"] == "before" and any(d.date and 0 <= d.start - t_end <= 6 for d in dates):
             instrument = None  # «وزارة الحكم المحلي، المستحدثة عام 2012»: its own date, no act
         elif row["voice"] in ("before", "after"):
             # «المحدثة بالمرسوم التشريعي رقم 47» / «قرار … رقم (97) لسنة 2000 بإنشاء …»: the act
@@ -268,8 +284,7 @@ def find_changes(
             body = _short_reference(t, f, t_end, bodies)
         if body is None and kind in (RelationKind.REORGANISED, RelationKind.ABOLISHES) \
                 and row["voice"] == "after":
-            gap = len(f[t_end:]) - len(f[t_end:].lstrip())
-            body = _bare_reference(f, t_end + gap, bodies)  # «وأعيد تنظيم المجلس بموجب …»
+            body = _bare_reference(f, _skip_space(f, t_end), bodies)  # «وأعيد تنظيم المجلس بموجب …»
         if body is None and row["voice"] == "before":
             body = _subject_before(f, bodies, s_start, t_start)  # not a parent after «التابعة ل»
         if body is None and row["voice"] == "both":
@@ -333,12 +348,13 @@ def find_changes(
                 result.append(
                     FoundRelation(kind, item, instrument, (s_start, s_end), date=date, planned=planned)
                 )
-            inside = next((b for b in bodies if b.start > body.end
-                           and _pattern("created_in").match(f[body.end : b.start])), None)
-            at = _pattern("created_in_ref").match(f[body.end : body.end + 8])
-            if inside is None and at is not None:  # «استحدثت X في الوزارة ذاتها»
-                inside = _bare_reference(f, body.end + at.end(), bodies)
-            if inside is not None:  # «أنشئت اللجنة … في هيئة حقوق الإنسان»
+            at = _pattern("created_in").match(f[body.end : body.end + 8])
+            inside = None
+            if at is not None:  # «أنشئت اللجنة … في هيئة حقوق الإنسان», «… في الوزارة ذاتها»
+                pos = body.end + at.end()
+                inside = next((b for b in bodies if b.start == pos), None) or _bare_reference(
+                    f, pos, bodies)
+            if inside is not None:
                 result.append(FoundRelation(RelationKind.SUBORDINATE_TO, body, inside,
                                             (body.start, inside.end)))
         elif instrument is not None or date is not None:
@@ -347,16 +363,8 @@ def find_changes(
 
 
 def _coordinated(f: str, body: Found, bodies: list[Found]) -> list[Found]:
-    """Bodies joined to ``body`` by «و»: «تم إنشاء وزارة العمل ووزارة التنمية الاجتماعية»."""
-    chain, last = [], body
-    for b in sorted(bodies, key=lambda x: x.start):
-        if b.start < last.end:
-            continue
-        if not re.fullmatch(r"\s*،?\s*و", f[last.end : b.start]) or b.head != body.head:
-            break  # only bodies of the same kind: «وزارة العمل ووزارة التنمية الاجتماعية»
-        chain.append(b)
-        last = b
-    return chain
+    """Bodies of the same kind joined to ``body`` by «و»: «تم إنشاء وزارة العمل ووزارة التنمية …»."""
+    return _listed_after(f, body, bodies, join="coordination", same_head=True)
 
 
 def _created_before(triggers: tuple, s_start: int, t_start: int) -> bool:
@@ -388,7 +396,7 @@ def _renaming(
     between) the new; «X، الذي تأسس عام 1955 باسم «Y»»: Y is the former name of X, and only
     after a creation in the same sentence («باسم» is also "on behalf of").
     """
-    after = next((b for b in bodies if 0 <= b.start - t_end <= 30 and b.start < s_end), None)
+    after = _body_after(bodies, t_end, s_end)
     before = _subject_before(f, bodies, s_start, t_start)
     if after is None or before is None or after is before:
         return None
@@ -398,13 +406,16 @@ def _renaming(
     return after, before
 
 
-def _listed_after(f: str, first: Found, bodies: list[Found]) -> list[Found]:
-    """Bodies listed after ``first`` with «و» or commas: «هيئة مكافحة الفساد وديوان المظالم»."""
+def _listed_after(
+    f: str, first: Found, bodies: list[Found], join: str = "list_join", same_head: bool = False
+) -> list[Found]:
+    """Bodies listed after ``first`` («هيئة مكافحة الفساد وديوان المظالم»): each joined to the one
+    before by the relation pattern ``join``, and with ``first``'s head word when ``same_head``."""
     chain, last = [], first
     for b in sorted(bodies, key=lambda x: x.start):
         if b.start < last.end:
             continue
-        if not _pattern("list_join").fullmatch(f[last.end : b.start]):
+        if not _pattern(join).fullmatch(f[last.end : b.start]) or same_head and b.head != first.head:
             break
         chain.append(b)
         last = b
@@ -501,8 +512,6 @@ def _bare_body(
 @cache
 def _plural_heads() -> re.Pattern[str]:
     """Plural body nouns (name_grammar.tsv plural_head) at the start of an unnamed plural body."""
-    from .lexicon import alternation
-
     forms = [f for f, row in table("name_grammar.tsv").items() if row["role"] == "plural_head"]
     return re.compile(r"(?:" + alternation(forms) + r")(?!\w)")
 
@@ -599,7 +608,7 @@ def find_instrument_links(
         basis = next(
             (i for i in instruments
              if i.type != "treaty" and 0 <= i.start - last <= 60
-             and _pattern("basis").search(f[max(0, i.start - 40) : i.start])),
+             and _marked(f, i)),
             None,
         )
         date = basis.date if basis is not None else None
@@ -657,7 +666,7 @@ def issuer_from_subject(
     by_start = {i.start: n for n, i in enumerate(instruments)}
     result = list(instruments)
     for verb in _subject_verbs().finditer(f):
-        at = verb.end() + len(f[verb.end():verb.end() + 3]) - len(f[verb.end():verb.end() + 3].lstrip())
+        at = _skip_space(f, verb.end())
         hit = match_issuer(f, at)
         if hit is None:
             continue
@@ -673,6 +682,9 @@ def issuer_from_subject(
                 result[n] = replace(ins, issuer=row["code"], issuer_label=row["label_ar"],
                                     issuer_span=(at, end))
     return result
+
+
+_FULL_STOP = re.compile(r"\.(?:\s|$)")
 
 
 def issuer_from_list_intro(f: str, instruments: list[Found]) -> list[Found]:
@@ -693,7 +705,7 @@ def issuer_from_list_intro(f: str, instruments: list[Found]) -> list[Found]:
         if opened is None:
             continue
         list_start = end + opened.end()
-        stop = re.compile(r"\.(?:\s|$)").search(f, list_start)  # items may end with «؛»
+        stop = _FULL_STOP.search(f, list_start)  # items may end with «؛»
         s_end = stop.start() if stop else len(f)
         for n, ins in enumerate(result):
             if list_start <= ins.start < s_end and not ins.issuer:
@@ -704,10 +716,7 @@ def issuer_from_list_intro(f: str, instruments: list[Found]) -> list[Found]:
 
 @cache
 def _subject_verbs() -> re.Pattern[str]:
-    from .lexicon import alternation
-
-    forms = [f for f, row in table("context_verbs.tsv").items() if row.get("subject") == "1"]
-    return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(forms) + r")(?!\w)")
+    return _verbs(lambda row: row.get("subject") == "1")
 
 
 def date_from_context(
@@ -748,9 +757,12 @@ def date_from_context(
 
 @cache
 def _context_verbs(treaty: bool) -> re.Pattern[str]:
-    from .lexicon import alternation
+    return _verbs(lambda row: not treaty or row["treaty"] == "1")
 
-    forms = [f for f, row in table("context_verbs.tsv").items() if not treaty or row["treaty"] == "1"]
+
+def _verbs(keep: Callable[[dict[str, str]], bool]) -> re.Pattern[str]:
+    """The verbs of ``lexicons/context_verbs.tsv`` whose row passes ``keep``, as whole words."""
+    forms = [f for f, row in table("context_verbs.tsv").items() if keep(row)]
     return re.compile(r"(?<!\w)(?:[وف]?)(?:" + alternation(forms) + r")(?!\w)")
 
 
@@ -816,7 +828,7 @@ def _approver(f: str, inside: list[Found]) -> Found | None:
     واعتمد نظامها الأساسي»); None when it stays ambiguous.
     """
     approvers = [i for i in inside if i.type in _APPROVERS and i.date is not None]
-    marked = [i for i in approvers if _pattern("basis").search(f[max(0, i.start - 40) : i.start])]
+    marked = [i for i in approvers if _marked(f, i)]
     if len(approvers) > 1 and len(marked) == 1:
         approvers = marked
     return approvers[0] if len(approvers) == 1 else None

@@ -291,13 +291,10 @@ def _bare(w: str) -> str:
     return w
 
 
-def _imperfect(w: str) -> bool:
-    """A present-tense verb form: «يتولى», «تعمل», «يضطلع» (ي/ت + at least three letters), not a
-    verbal noun such as «تنمية», «تسوية», «تهريب»."""
-    if w[0] == "ي":
-        return len(w) >= 4
-    taf_il = len(w) == 5 and w[3] == "ي"  # «تهريب», «تعزيز», «تنظيم»: verbal nouns
-    return w[0] == "ت" and len(w) >= 4 and not taf_il and not w.endswith(("ه", "ات"))
+@cache
+def _present_verb() -> re.Pattern[str]:
+    """A present-tense verb form, not a verbal noun (relation_patterns.tsv ``present_verb``)."""
+    return compile_pattern(patterns("relation_patterns.tsv")["present_verb"], "relation_patterns.tsv")
 
 
 def _definite(w: str) -> bool:
@@ -362,8 +359,8 @@ def run_on(
                 last = words[i + region][1]
                 skip_next = region
                 continue
-        verb = w[1:] if w.startswith(("وي", "وت")) else w if i > 0 and w[0] in "يت" else ""
-        if verb and not _definite(verb) and verb not in continuing and _imperfect(verb):
+        verb = w[1:] if w.startswith("و") else w if i > 0 else ""
+        if verb and not _definite(verb) and verb not in continuing and _present_verb().match(verb):
             break  # «… ويتولى رسم», «هيئة مستقلة تتمتع ب…»: a verb starts a new clause
         stem = w[1:] if w.startswith("و") else ""
         stem = stem.removeprefix("ال")
@@ -812,13 +809,14 @@ def _adjective_issuers() -> dict[str, dict[str, str]]:
 # --- articles ------------------------------------------------------------------------------
 
 _NUMBER = r"\d+(?:-\d+)*"
+_NOTE = r"(?:\s*\((?:\d+|[^\W\d]{3,8})\))?"  # «المادة 12 (2)», «المادة 12 (ثانيا)»
 _ARTICLE = re.compile(
     r"(?<!\w)(?:[وف]?(?:لل|بال|ال|[بل]|ل?ال)?)(?:ماده|مادتين|مادتان|مواد)\s+"
-    r"(?P<list>\(?" + _NUMBER + r"\)?(?:\s*\((?:\d+|[^\W\d]{3,8})\))?"
-    r"(?:\s*(?:،|,|و|الي|حتي)\s*(?:و\s*)?\(?" + _NUMBER + r"\)?(?:\s*\((?:\d+|[^\W\d]{3,8})\))?)*)"
+    r"(?P<list>\(?" + _NUMBER + r"\)?" + _NOTE
+    + r"(?:\s*(?:،|,|و|الي|حتي)\s*(?:و\s*)?\(?" + _NUMBER + r"\)?" + _NOTE + r")*)"
 )
 _ARTICLE_WORDS = ("ماد", "مواد")  # in every form _ARTICLE matches: without them, no scan
-_LIST_PART = re.compile(r"(?P<sep>الي|حتي|،|,|و)?\s*\(?(?P<n>" + _NUMBER + r")\)?(?:\s*\((?:\d+|[^\W\d]{3,8})\))?")
+_LIST_PART = re.compile(r"(?P<sep>الي|حتي|،|,|و)?\s*\(?(?P<n>" + _NUMBER + r")\)?" + _NOTE)
 _POINTER = re.compile(r"\s*(?:منه|منها|من\s+(?:هذا\s+|نفس\s+)?(?:القانون|الدستور|المدونه)(?:\s+ذاته|\s+نفسه)?)(?!\w)")
 
 
